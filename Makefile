@@ -1,0 +1,48 @@
+# The two commands of the README: `make demo` (the main job) and `make test` (every test).
+# Both install missing Debian packages first (scripts/deps.sh; needs root on a fresh machine).
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+RELEASE_DIR := build/release
+DEBUG_DIR := build/debug
+export CCACHE_DIR ?= $(HOME)/.cache/argus-ccache
+
+.PHONY: all deps build build-debug test demo bench format format-check clean
+
+all: build
+
+deps:
+	@bash scripts/deps.sh
+
+$(RELEASE_DIR)/build.ninja:
+	cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release
+
+$(DEBUG_DIR)/build.ninja:
+	cmake -S . -B $(DEBUG_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DARGUS_BENCH=OFF
+
+# Release build: the demo and the benchmarks.
+build: deps $(RELEASE_DIR)/build.ninja
+	cmake --build $(RELEASE_DIR) -j $(JOBS)
+
+# Debug build with ASan + UBSan: what the tests run under.
+build-debug: deps $(DEBUG_DIR)/build.ninja
+	cmake --build $(DEBUG_DIR) -j $(JOBS)
+
+test: build-debug format-check
+	cd $(DEBUG_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+demo: build
+	bash scripts/demo.sh $(RELEASE_DIR)/src/cmd/argus
+
+bench: build
+	$(RELEASE_DIR)/bench/base_benchmark
+
+SOURCES = $(shell git ls-files '*.cc' '*.h' 2>/dev/null)
+
+format:
+	clang-format -i $(SOURCES)
+
+format-check: deps
+	@clang-format --dry-run --Werror $(SOURCES) && echo "format-check: OK"
+
+clean:
+	rm -rf build

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs every Debian package Argus needs to build, test and run its demo.
+# Idempotent and quiet when everything is already present. Must run as root on Debian 12.
+set -euo pipefail
+
+# Build toolchain and libraries (Debian 12 packages only).
+BUILD_PKGS=(
+  build-essential cmake ninja-build ccache pkg-config clang clang-format
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  libabsl-dev libre2-dev libyaml-cpp-dev nlohmann-json3-dev libsnappy-dev libzstd-dev
+  libcurl4-openssl-dev libssl-dev libfmt-dev libspdlog-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libxxhash-dev libcpp-httplib-dev zlib1g-dev
+)
+# Peers, oracles and tools the tests and the demo run.
+RUNTIME_PKGS=(
+  prometheus prometheus-node-exporter curl wrk python3 procps
+)
+
+missing=()
+for p in "${BUILD_PKGS[@]}" "${RUNTIME_PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "deps.sh: missing packages (${missing[*]}); run as root to install them" >&2
+  exit 1
+fi
+echo "deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# policy-rc.d keeps packaged daemons (prometheus, node_exporter) from being started by postinst:
+# the tests start their own instances on free ports.
+created_policy=0
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  created_policy=1
+fi
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+[ $created_policy -eq 1 ] && rm -f /usr/sbin/policy-rc.d
+exit 0

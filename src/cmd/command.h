@@ -1,0 +1,19 @@
+// How subcommands plug into the `argus` binary: each Add*Command function declares its
+// subcommand and flags on the root CLI11 app and returns how to run it once parsed.
+#pragma once
+
+#include <functional>
+
+#include "CLI/CLI.hpp"
+
+namespace argus::cmd {
+
+struct Command {
+  CLI::App* app = nullptr;   // the subcommand, owned by the root app
+  std::function<int()> run;  // returns the process exit code
+};
+
+// `argus server`: scrape, store, rule evaluation and the Prometheus HTTP API.
+Command AddServerCommand(CLI::App& root);
+
+}  // namespace argus::cmd

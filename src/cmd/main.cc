@@ -1,0 +1,74 @@
+// The `argus` binary: one executable, one subcommand per role (as `thanos` has).
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "base/buildinfo.h"
+#include "base/logging.h"
+#include "base/signals.h"
+#include "cmd/command.h"
+
+namespace {
+
+// Roles that later work fills in. They are listed in --help so the binary's shape is visible,
+// and refuse to run with a clear message rather than pretend.
+struct PendingRole {
+  const char* name;
+  const char* description;
+  const char* tracking;
+};
+constexpr PendingRole kPendingRoles[] = {
+    {"sidecar", "Upload a Prometheus server's blocks and serve its data over StoreAPI", "issue #6"},
+    {"store", "Serve the blocks of an object-storage bucket over StoreAPI (store gateway)",
+     "issue #7"},
+    {"query", "Query many StoreAPI endpoints as one Prometheus, with deduplication", "issue #8"},
+    {"compact", "Compact and downsample the blocks in a bucket", "a later issue"},
+    {"tools", "Tools for TSDB blocks and buckets", "issue #3"},
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Before any thread exists, so that only the waiting thread ever sees these signals.
+  argus::BlockTerminationSignals();
+
+  CLI::App app{"Argus: multi-cluster monitoring compatible with Prometheus and Thanos.", "argus"};
+  app.set_version_flag("--version",
+                       std::string(absl::StripSuffix(argus::VersionText("argus"), "\n")));
+  app.require_subcommand(1);
+  app.fallthrough();  // global flags may follow the subcommand, as in Thanos
+  std::string log_level = "info";
+  std::string log_format = "logfmt";
+  app.add_option("--log.level", log_level, "Only log messages with the given severity or above")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
+      ->capture_default_str();
+  app.add_option("--log.format", log_format, "Output format of log messages")
+      ->check(CLI::IsMember({"logfmt", "json"}))
+      ->capture_default_str();
+
+  std::vector<argus::cmd::Command> commands;
+  commands.push_back(argus::cmd::AddServerCommand(app));
+  for (const PendingRole& role : kPendingRoles) {
+    CLI::App* sub = app.add_subcommand(role.name, role.description);
+    sub->allow_extras();
+    std::string name = role.name, tracking = role.tracking;
+    commands.push_back({sub, [name, tracking] {
+                          std::cerr << "argus " << name << ": not available in this version yet ("
+                                    << tracking << ")\n";
+                          return 2;
+                        }});
+  }
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (absl::Status s = argus::log::Configure(log_level, log_format); !s.ok()) {
+    std::cerr << "argus: " << s.message() << "\n";
+    return 2;
+  }
+  for (const argus::cmd::Command& c : commands) {
+    if (c.app->parsed()) return c.run();
+  }
+  return 2;  // unreachable: require_subcommand(1)
+}

@@ -1,0 +1,82 @@
+// The argus binary as a user meets it: --version, --help, flag errors, and `argus server`
+// starting on a free port, serving /metrics that promtool accepts, and exiting cleanly on
+// SIGTERM.
+#include <signal.h>
+
+#include <regex>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "util/process.h"
+
+namespace argus::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(CliTest, VersionPrintsVersionAndRevision) {
+  CommandResult r = RunCommand({ArgusBinary(), "--version"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_TRUE(std::regex_search(
+      r.output,
+      std::regex(
+          R"(^argus, version \d+\.\d+\.\d+ \(branch: \S+, revision: ([0-9a-f]{40}|unknown)\))")))
+      << r.output;
+  EXPECT_THAT(r.output, HasSubstr("build date:"));
+}
+
+TEST(CliTest, HelpListsSubcommands) {
+  CommandResult r = RunCommand({ArgusBinary(), "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* sub : {"server", "sidecar", "store", "query", "compact", "tools"}) {
+    EXPECT_TRUE(std::regex_search(r.output, std::regex(std::string("\\n\\s+") + sub + "\\s")))
+        << sub << " missing in:\n"
+        << r.output;
+  }
+  EXPECT_THAT(r.output, HasSubstr("--log.level"));
+  EXPECT_THAT(r.output, HasSubstr("--log.format"));
+}
+
+TEST(CliTest, BadFlagsAreRejected) {
+  CommandResult none = RunCommand({ArgusBinary()});
+  EXPECT_NE(none.exit_code, 0);
+  CommandResult level = RunCommand({ArgusBinary(), "server", "--log.level=verbose"});
+  EXPECT_NE(level.exit_code, 0);
+  EXPECT_THAT(level.output, HasSubstr("verbose"));
+  CommandResult unknown = RunCommand({ArgusBinary(), "server", "--no-such-flag"});
+  EXPECT_NE(unknown.exit_code, 0);
+  CommandResult pending = RunCommand({ArgusBinary(), "store"});
+  EXPECT_EQ(pending.exit_code, 2);
+  EXPECT_THAT(pending.output, HasSubstr("not available in this version yet"));
+}
+
+TEST(CliTest, ServerServesMetricsThatPromtoolAcceptsAndStopsOnSigterm) {
+  std::string log_path = ::testing::TempDir() + "/argus_server_cli_test.log";
+  Child server({ArgusBinary(), "server", "--web.listen-address=127.0.0.1:0", "--log.format=json"},
+               log_path);
+  std::string log;
+  ASSERT_TRUE(server.WaitForLog("ready to receive web requests", 20000, &log)) << log;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(log, m, std::regex(R"x("port":"(\d+)")x"))) << log;
+  int port = std::stoi(m[1]);
+
+  std::string body;
+  ASSERT_EQ(HttpGet(port, "/-/healthy", &body), 200);
+  ASSERT_EQ(HttpGet(port, "/-/ready", &body), 200);
+  ASSERT_EQ(HttpGet(port, "/metrics", &body), 200);
+  EXPECT_THAT(body, HasSubstr("http_requests_total{handler=\"/-/healthy\",code=\"200\"} 1"));
+  EXPECT_THAT(body, HasSubstr("process_resident_memory_bytes"));
+  EXPECT_THAT(body, HasSubstr("argus_build_info"));
+
+  // promtool (Debian package prometheus) is the oracle for the exposition format and lints.
+  CommandResult check = RunCommand({"promtool", "check", "metrics"}, body);
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  EXPECT_EQ(check.output, "") << check.output;
+
+  EXPECT_EQ(server.Stop(SIGTERM), 0);
+  ASSERT_TRUE(server.WaitForLog("exiting gracefully", 1000, &log)) << log;
+}
+
+}  // namespace
+}  // namespace argus::testing

@@ -1,0 +1,133 @@
+#include "util/process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "httplib.h"
+
+namespace argus::testing {
+namespace {
+
+std::vector<char*> CArgs(const std::vector<std::string>& argv) {
+  std::vector<char*> out;
+  for (const std::string& a : argv) out.push_back(const_cast<char*>(a.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
+int DecodeWait(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
+
+// Unblocks the signals a test binary may have blocked, so children behave normally.
+void ResetSignals() {
+  sigset_t all;
+  sigemptyset(&all);
+  sigprocmask(SIG_SETMASK, &all, nullptr);
+}
+
+}  // namespace
+
+CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& input) {
+  int in_pipe[2], out_pipe[2];
+  if (pipe(in_pipe) != 0 || pipe(out_pipe) != 0) return {};
+  pid_t pid = fork();
+  if (pid == 0) {
+    ResetSignals();
+    dup2(in_pipe[0], 0);
+    dup2(out_pipe[1], 1);
+    dup2(out_pipe[1], 2);
+    close(in_pipe[1]);
+    close(out_pipe[0]);
+    auto args = CArgs(argv);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  close(in_pipe[0]);
+  close(out_pipe[1]);
+  std::thread writer([&] {
+    size_t off = 0;
+    while (off < input.size()) {
+      ssize_t n = write(in_pipe[1], input.data() + off, input.size() - off);
+      if (n <= 0) break;
+      off += static_cast<size_t>(n);
+    }
+    close(in_pipe[1]);
+  });
+  CommandResult r;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(out_pipe[0], buf, sizeof buf)) > 0) r.output.append(buf, n);
+  close(out_pipe[0]);
+  writer.join();
+  int status = 0;
+  waitpid(pid, &status, 0);
+  r.exit_code = DecodeWait(status);
+  return r;
+}
+
+Child::Child(const std::vector<std::string>& argv, const std::string& log_path)
+    : log_path_(log_path) {
+  // Opened (and truncated) before the fork, so WaitForLog never sees a previous run's lines.
+  int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  pid_ = fork();
+  if (pid_ == 0) {
+    ResetSignals();
+    dup2(fd, 1);
+    dup2(fd, 2);
+    auto args = CArgs(argv);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  if (fd >= 0) close(fd);
+}
+
+Child::~Child() {
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+}
+
+int Child::Stop(int sig) {
+  if (pid_ <= 0) return -1;
+  kill(pid_, sig);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return DecodeWait(status);
+}
+
+bool Child::WaitForLog(const std::string& needle, int timeout_ms, std::string* log) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (true) {
+    std::ifstream in(log_path_);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    *log = ss.str();
+    if (log->find(needle) != std::string::npos) return true;
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+std::string ArgusBinary() {
+  const char* bin = std::getenv("ARGUS_BIN");
+  return bin != nullptr ? bin : "argus";
+}
+
+int HttpGet(int port, const std::string& path, std::string* body) {
+  httplib::Client c("127.0.0.1", port);
+  auto res = c.Get(path.c_str());
+  if (!res) return -1;
+  *body = res->body;
+  return res->status;
+}
+
+}  // namespace argus::testing
