@@ -13,7 +13,7 @@ BUILD_PKGS=(
 )
 # Peers, oracles and tools the tests and the demo run.
 RUNTIME_PKGS=(
-  prometheus prometheus-node-exporter curl wrk python3 procps
+  prometheus prometheus-node-exporter curl wrk bc python3 procps
 )
 
 missing=()

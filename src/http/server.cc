@@ -1,5 +1,9 @@
 #include "http/server.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <chrono>
 #include <cstring>
 
@@ -67,9 +71,12 @@ Server::Server(metrics::Registry& registry, ServerOptions options)
   svr.set_keep_alive_max_count(100000);
   // httplib's default also sets SO_REUSEPORT, which would let a second process bind the same
   // port and silently share its traffic; a busy port must be an error, as in Prometheus.
+  // TCP_NODELAY is inherited by accepted sockets: httplib writes headers and body separately,
+  // and with Nagle + delayed ACK each keep-alive response would wait ~40 ms.
   svr.set_socket_options([](int sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
   });
   svr.set_exception_handler(
       [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
