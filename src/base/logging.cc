@@ -40,19 +40,10 @@ std::shared_ptr<spdlog::logger> CurrentLogger() {
   return s.logger;
 }
 
-constexpr absl::string_view LevelName(Level level) {
-  switch (level) {
-    case Level::kDebug:
-      return "debug";
-    case Level::kInfo:
-      return "info";
-    case Level::kWarn:
-      return "warn";
-    case Level::kError:
-      return "error";
-  }
-  return "unknown";
-}
+// Flag spellings, indexed by Level.
+constexpr absl::string_view kLevelNames[] = {"debug", "info", "warn", "error"};
+
+constexpr absl::string_view LevelName(Level level) { return kLevelNames[static_cast<int>(level)]; }
 
 absl::string_view BaseName(absl::string_view path) {
   size_t slash = path.rfind('/');
@@ -98,16 +89,11 @@ void AppendLogfmtValue(std::string& out, absl::string_view v) {
 }  // namespace
 
 absl::Status Configure(absl::string_view level, absl::string_view format, std::ostream* out) {
-  Level parsed_level;
-  if (level == "debug") {
-    parsed_level = Level::kDebug;
-  } else if (level == "info") {
-    parsed_level = Level::kInfo;
-  } else if (level == "warn") {
-    parsed_level = Level::kWarn;
-  } else if (level == "error") {
-    parsed_level = Level::kError;
-  } else {
+  int parsed_level = -1;
+  for (int i = 0; i < 4; ++i) {
+    if (level == kLevelNames[i]) parsed_level = i;
+  }
+  if (parsed_level < 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("unrecognized log level \"", level, "\" (want debug, info, warn or error)"));
   }
@@ -121,7 +107,7 @@ absl::Status Configure(absl::string_view level, absl::string_view format, std::o
         absl::StrCat("unrecognized log format \"", format, "\" (want logfmt or json)"));
   }
   State& s = GetState();
-  s.level.store(static_cast<int>(parsed_level));
+  s.level.store(parsed_level);
   s.format.store(parsed_format);
   std::shared_ptr<spdlog::sinks::sink> sink;
   if (out != nullptr) {
