@@ -40,6 +40,10 @@ inline uint64_t LoadBE64(const void* p) {
   std::memcpy(&v, p, sizeof v);
   return __builtin_bswap64(v);
 }
+inline void StoreBE16(void* p, uint16_t v) {
+  v = __builtin_bswap16(v);
+  std::memcpy(p, &v, sizeof v);
+}
 inline void StoreBE32(void* p, uint32_t v) {
   v = __builtin_bswap32(v);
   std::memcpy(p, &v, sizeof v);

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -74,6 +75,24 @@ class PosixWritableFile : public WritableFile {
   std::string buf_;
 };
 
+class PosixMappedFile : public MappedFile {
+ public:
+  PosixMappedFile(std::string path, void* addr, size_t size)
+      : path_(std::move(path)), addr_(addr), size_(size) {}
+  ~PosixMappedFile() override {
+    if (addr_ != nullptr) ::munmap(addr_, size_);
+  }
+  absl::string_view data() const override {
+    return absl::string_view(static_cast<const char*>(addr_), size_);
+  }
+  const std::string& path() const override { return path_; }
+
+ private:
+  std::string path_;
+  void* addr_;
+  size_t size_;
+};
+
 class PosixEnv : public Env {
  public:
   absl::StatusOr<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override {
@@ -103,6 +122,29 @@ class PosixEnv : public Env {
     }
     ::close(fd);
     return out;
+  }
+
+  absl::StatusOr<std::unique_ptr<MappedFile>> MapFile(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return ErrnoStatus("open", path, errno);
+    struct stat st;
+    if (::fstat(fd, &st) != 0) {
+      int err = errno;
+      ::close(fd);
+      return ErrnoStatus("stat", path, err);
+    }
+    const size_t size = static_cast<size_t>(st.st_size);
+    void* addr = nullptr;
+    if (size > 0) {
+      addr = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+      if (addr == MAP_FAILED) {
+        int err = errno;
+        ::close(fd);
+        return ErrnoStatus("mmap", path, err);
+      }
+    }
+    ::close(fd);  // the mapping stays valid
+    return std::unique_ptr<MappedFile>(new PosixMappedFile(path, addr, size));
   }
 
   absl::StatusOr<uint64_t> FileSize(const std::string& path) override {

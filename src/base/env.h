@@ -30,6 +30,14 @@ class WritableFile {
   virtual uint64_t Size() const = 0;
 };
 
+// A read-only memory map of a whole file. Thread-safe to read; unmapped on destruction.
+class MappedFile {
+ public:
+  virtual ~MappedFile() = default;
+  virtual absl::string_view data() const = 0;
+  virtual const std::string& path() const = 0;
+};
+
 class Env {
  public:
   virtual ~Env() = default;
@@ -44,6 +52,8 @@ class Env {
   virtual absl::StatusOr<std::unique_ptr<WritableFile>> NewAppendableFile(
       const std::string& path) = 0;
   virtual absl::StatusOr<std::string> ReadFile(const std::string& path) = 0;
+  // Maps `path` read-only (an empty file maps to empty data).
+  virtual absl::StatusOr<std::unique_ptr<MappedFile>> MapFile(const std::string& path) = 0;
   virtual absl::StatusOr<uint64_t> FileSize(const std::string& path) = 0;
   virtual bool FileExists(const std::string& path) = 0;
   virtual bool IsDirectory(const std::string& path) = 0;

@@ -38,6 +38,9 @@ TEST_F(EnvTest, WriteReadRenameList) {
   EXPECT_EQ(content->size(), 100006u);
   EXPECT_EQ(content->substr(0, 6), "hello ");
   EXPECT_EQ(*env_->FileSize(JoinPath(dir_, "a/f")), 100006u);
+  auto mapped = env_->MapFile(JoinPath(dir_, "a/f"));
+  ASSERT_TRUE(mapped.ok());
+  EXPECT_EQ((*mapped)->data(), *content);
 
   auto names = env_->ListDir(JoinPath(dir_, "a"));
   ASSERT_TRUE(names.ok());

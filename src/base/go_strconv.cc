@@ -1,0 +1,130 @@
+#include "base/go_strconv.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+#include "absl/strings/str_format.h"
+
+namespace argus {
+namespace {
+
+// Decodes one UTF-8 sequence at s[i]; returns its length, or 0 if invalid.
+int DecodeRune(absl::string_view s, size_t i, uint32_t* rune) {
+  const auto b = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
+  uint8_t c = b(i);
+  int len;
+  uint32_t r;
+  if (c < 0x80) {
+    *rune = c;
+    return 1;
+  } else if ((c & 0xe0) == 0xc0) {
+    len = 2;
+    r = c & 0x1f;
+  } else if ((c & 0xf0) == 0xe0) {
+    len = 3;
+    r = c & 0x0f;
+  } else if ((c & 0xf8) == 0xf0) {
+    len = 4;
+    r = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  for (int k = 1; k < len; ++k) {
+    if ((b(i + k) & 0xc0) != 0x80) return 0;
+    r = (r << 6) | (b(i + k) & 0x3f);
+  }
+  static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (r < kMin[len] || r > 0x10ffff || (r >= 0xd800 && r <= 0xdfff)) return 0;
+  *rune = r;
+  return len;
+}
+
+// Go's unicode.IsPrint for the ranges that occur in label values: C1 controls, the soft hyphen
+// and the Unicode line/paragraph separators and specials are not printable.
+bool IsPrint(uint32_t r) {
+  if (r >= 0x80 && r < 0xa0) return false;
+  if (r == 0xad || r == 0x2028 || r == 0x2029 || r == 0xfeff) return false;
+  if (r >= 0xfff9 && r <= 0xfffb) return false;
+  return true;
+}
+
+}  // namespace
+
+std::string GoQuote(absl::string_view s) {
+  std::string out = "\"";
+  for (size_t i = 0; i < s.size();) {
+    uint32_t r;
+    int n = DecodeRune(s, i, &r);
+    if (n == 0) {
+      absl::StrAppendFormat(&out, "\\x%02x", static_cast<uint8_t>(s[i]));
+      ++i;
+      continue;
+    }
+    if (n == 1) {
+      char c = s[i];
+      switch (c) {
+        case '\a':
+          out += "\\a";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\v':
+          out += "\\v";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '"':
+          out += "\\\"";
+          break;
+        default:
+          if (r < 0x20 || r == 0x7f) {
+            absl::StrAppendFormat(&out, "\\x%02x", r);
+          } else {
+            out.push_back(c);
+          }
+      }
+    } else if (IsPrint(r)) {
+      out.append(s.data() + i, n);
+    } else if (r < 0x10000) {
+      absl::StrAppendFormat(&out, "\\u%04x", r);
+    } else {
+      absl::StrAppendFormat(&out, "\\U%08x", r);
+    }
+    i += n;
+  }
+  out.push_back('"');
+  return out;
+}
+
+std::string GoFormatG(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  char buf[64];
+  auto sci = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  std::string s(buf, sci.ptr);
+  const size_t e = s.find('e');
+  const int exp = std::atoi(s.c_str() + e + 1);
+  if (v == 0 || (exp >= -4 && exp < 6)) {
+    auto fixed = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+    return std::string(buf, fixed.ptr);
+  }
+  return s;
+}
+
+}  // namespace argus

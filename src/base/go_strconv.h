@@ -1,0 +1,20 @@
+// Text forms that Go's standard library produces and that Prometheus tools print, so Argus's
+// output can be diffed byte for byte against theirs (promtool tsdb dump, label strings).
+#pragma once
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace argus {
+
+// strconv.Quote: a double-quoted string with Go escapes (\a \b \f \n \r \t \v \\ \", \xNN for
+// other control bytes and invalid UTF-8, \u/\U for non-printable runes).
+std::string GoQuote(absl::string_view s);
+
+// fmt's %g for a float64: the shortest digits that read back exactly, in exponent form when
+// the decimal exponent is < -4 or >= 6 (1e+06, 1.5e-05), else plain (123456.7, 0.0001);
+// NaN, +Inf, -Inf.
+std::string GoFormatG(double v);
+
+}  // namespace argus

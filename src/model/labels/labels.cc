@@ -1,0 +1,85 @@
+#include "model/labels/labels.h"
+
+#include <algorithm>
+
+#include "base/go_strconv.h"
+#include "xxhash.h"
+
+namespace argus::labels {
+
+Labels::Labels(std::initializer_list<Label> labels)
+    : Labels(FromUnsorted(std::vector<Label>(labels))) {}
+
+Labels Labels::FromUnsorted(std::vector<Label> labels) {
+  std::stable_sort(labels.begin(), labels.end(),
+                   [](const Label& a, const Label& b) { return a.name < b.name; });
+  // Keep the last of equal names.
+  std::vector<Label> unique;
+  for (Label& l : labels) {
+    if (!unique.empty() && unique.back().name == l.name) {
+      unique.back() = std::move(l);
+    } else {
+      unique.push_back(std::move(l));
+    }
+  }
+  return FromSorted(std::move(unique));
+}
+
+Labels Labels::FromSorted(std::vector<Label> labels) {
+  Labels ls;
+  ls.labels_ = std::move(labels);
+  return ls;
+}
+
+absl::string_view Labels::Get(absl::string_view name) const {
+  for (const Label& l : labels_) {
+    if (l.name == name) return l.value;
+  }
+  return "";
+}
+
+bool Labels::Has(absl::string_view name) const {
+  for (const Label& l : labels_) {
+    if (l.name == name) return true;
+  }
+  return false;
+}
+
+std::string Labels::ToString() const {
+  std::string out = "{";
+  for (size_t i = 0; i < labels_.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += labels_[i].name;
+    out += '=';
+    out += GoQuote(labels_[i].value);
+  }
+  out += '}';
+  return out;
+}
+
+uint64_t Labels::Hash() const {
+  XXH64_state_t* st = XXH64_createState();
+  XXH64_reset(st, 0);
+  static const char kSep = '\xff';
+  for (const Label& l : labels_) {
+    XXH64_update(st, l.name.data(), l.name.size());
+    XXH64_update(st, &kSep, 1);
+    XXH64_update(st, l.value.data(), l.value.size());
+    XXH64_update(st, &kSep, 1);
+  }
+  uint64_t h = XXH64_digest(st);
+  XXH64_freeState(st);
+  return h;
+}
+
+int Compare(const Labels& a, const Labels& b) {
+  const size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    if (int c = a[i].name.compare(b[i].name); c != 0) return c < 0 ? -1 : 1;
+    if (int c = a[i].value.compare(b[i].value); c != 0) return c < 0 ? -1 : 1;
+  }
+  if (a.size() == b.size()) return 0;
+  return a.size() < b.size() ? -1 : 1;
+}
+
+}  // namespace argus::labels

@@ -1,0 +1,81 @@
+#include "tsdb/chunkenc/bstream.h"
+
+#include "base/coding.h"
+
+namespace argus::tsdb::chunkenc {
+
+void BitWriter::WriteByte(uint8_t b) {
+  if (free_ == 0) {
+    bytes_.push_back(static_cast<char>(b));
+    return;
+  }
+  bytes_.back() = static_cast<char>(static_cast<uint8_t>(bytes_.back()) | (b >> (8 - free_)));
+  bytes_.push_back(static_cast<char>(b << free_));
+}
+
+void BitWriter::WriteBits(uint64_t v, int nbits) {
+  if (nbits == 0) return;
+  v <<= 64 - nbits;
+  while (nbits >= 8) {
+    WriteByte(static_cast<uint8_t>(v >> 56));
+    v <<= 8;
+    nbits -= 8;
+  }
+  while (nbits > 0) {
+    WriteBit((v >> 63) == 1);
+    v <<= 1;
+    --nbits;
+  }
+}
+
+bool BitReader::ReadBits(int nbits, uint64_t* out) {
+  if (bits_left() < static_cast<size_t>(nbits)) {
+    pos_ = data_.size() * 8;
+    return false;
+  }
+  const size_t byte = pos_ >> 3;
+  const int off = static_cast<int>(pos_ & 7);
+  if (nbits <= 56 && byte + 8 <= data_.size()) {
+    // Fast path: one unaligned big-endian load holds all the bits.
+    uint64_t w = LoadBE64(data_.data() + byte) << off;
+    *out = w >> (64 - nbits);
+    pos_ += nbits;
+    return true;
+  }
+  uint64_t v = 0;
+  for (int i = 0; i < nbits; ++i) {
+    bool bit;
+    ReadBit(&bit);
+    v = (v << 1) | static_cast<uint64_t>(bit);
+  }
+  *out = v;
+  return true;
+}
+
+bool BitReader::ReadUvarint(uint64_t* out) {
+  uint64_t x = 0;
+  int shift = 0;
+  for (int i = 0; i < kMaxVarintLen64; ++i) {
+    uint8_t b;
+    if (!ReadByte(&b)) return false;
+    if (b < 0x80) {
+      if (i == kMaxVarintLen64 - 1 && b > 1) return false;
+      *out = x | static_cast<uint64_t>(b) << shift;
+      return true;
+    }
+    x |= static_cast<uint64_t>(b & 0x7f) << shift;
+    shift += 7;
+  }
+  return false;
+}
+
+bool BitReader::ReadVarint(int64_t* out) {
+  uint64_t ux;
+  if (!ReadUvarint(&ux)) return false;
+  int64_t x = static_cast<int64_t>(ux >> 1);
+  if (ux & 1) x = ~x;
+  *out = x;
+  return true;
+}
+
+}  // namespace argus::tsdb::chunkenc

@@ -1,0 +1,82 @@
+// The XOR float chunk (Prometheus chunk encoding 1): byte-for-byte the encoding of
+// tsdb/chunkenc/xor.go in Prometheus v2.42, so chunks move between Argus, Prometheus and Thanos
+// without re-encoding. Layout: 2-byte big-endian sample count, then the bit stream.
+// See docs/format/chunks.md.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "tsdb/chunkenc/bstream.h"
+
+namespace argus::tsdb::chunkenc {
+
+// Chunk encodings as stored in chunk segment files (not the Thanos storepb numbering).
+enum class Encoding : uint8_t { kNone = 0, kXor = 1, kHistogram = 2, kFloatHistogram = 3 };
+
+// Most samples a chunk can hold (the 16-bit count).
+inline constexpr int kMaxSamplesPerChunk = 65535;
+
+// Number of samples in chunk bytes (0 for fewer than 2 bytes).
+int XorNumSamples(absl::string_view chunk);
+
+// Builds one XOR chunk. Not thread-safe.
+class XorAppender {
+ public:
+  XorAppender();
+
+  // REQUIRES: t greater than the previous sample's t; fewer than kMaxSamplesPerChunk samples.
+  void Append(int64_t t, double v);
+
+  int num_samples() const { return num_; }
+  // The chunk bytes so far (valid until the next Append).
+  const std::string& bytes() const { return w_.bytes(); }
+  int64_t last_t() const { return t_; }
+
+ private:
+  void WriteValue(double v);
+
+  BitWriter w_;
+  int num_ = 0;
+  int64_t t_ = 0;
+  double v_ = 0;
+  uint64_t t_delta_ = 0;
+  uint8_t leading_ = 0xff;  // 0xff: no window yet, the next value writes a full one
+  uint8_t trailing_ = 0;
+};
+
+// Iterates the samples of an XOR chunk. Does not own the bytes. Not thread-safe.
+class XorIterator {
+ public:
+  XorIterator() = default;
+  explicit XorIterator(absl::string_view chunk);
+
+  // Moves to the next sample; false at the end or on corrupt data (see status()).
+  bool Next();
+  // Moves to the first sample with timestamp >= t (staying put if already there); false when
+  // there is none.
+  bool Seek(int64_t t);
+  int64_t t() const { return t_; }
+  double v() const { return v_; }
+  // DataLoss when the chunk ended early or held an impossible encoding.
+  absl::Status status() const;
+
+ private:
+  bool Fail();
+  bool ReadValue();
+
+  BitReader r_;
+  int total_ = 0;
+  int read_ = 0;
+  bool failed_ = false;
+  int64_t t_ = INT64_MIN;
+  double v_ = 0;
+  uint64_t t_delta_ = 0;
+  uint8_t leading_ = 0;
+  uint8_t trailing_ = 0;
+  bool window_set_ = false;  // a full leading/trailing window has been read
+};
+
+}  // namespace argus::tsdb::chunkenc
