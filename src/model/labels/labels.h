@@ -54,4 +54,6 @@ class Labels {
   std::vector<Label> labels_;
 };
 
+int Compare(const Labels& a, const Labels& b);
+
 }  // namespace argus::labels

@@ -1,0 +1,36 @@
+// An immutable on-disk block: meta.json, index and chunk segments, opened read-only.
+// See docs/format/block.md.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "base/env.h"
+#include "tsdb/block/meta.h"
+#include "tsdb/chunks/chunks.h"
+#include "tsdb/index/index_reader.h"
+
+namespace argus::tsdb::block {
+
+// Thread-safe after Open.
+class Block {
+ public:
+  // Errors: those of ReadMeta, IndexReader::Open and ChunkReader::Open, annotated with the
+  // block directory.
+  static absl::StatusOr<std::unique_ptr<Block>> Open(Env* env, const std::string& dir);
+
+  const BlockMeta& meta() const { return meta_; }
+  const std::string& dir() const { return dir_; }
+  const index::IndexReader& index() const { return *index_; }
+  const chunks::ChunkReader& chunks() const { return *chunks_; }
+
+ private:
+  Block() = default;
+  std::string dir_;
+  BlockMeta meta_;
+  std::unique_ptr<index::IndexReader> index_;
+  std::unique_ptr<chunks::ChunkReader> chunks_;
+};
+
+}  // namespace argus::tsdb::block
