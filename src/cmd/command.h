@@ -15,5 +15,7 @@ struct Command {
 
 // `argus server`: scrape, store, rule evaluation and the Prometheus HTTP API.
 Command AddServerCommand(CLI::App& root);
+// `argus tools`: offline utilities (tsdb list, dump).
+Command AddToolsCommand(CLI::App& root);
 
 }  // namespace argus::cmd

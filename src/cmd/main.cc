@@ -25,7 +25,6 @@ constexpr PendingRole kPendingRoles[] = {
      "issue #7"},
     {"query", "Query many StoreAPI endpoints as one Prometheus, with deduplication", "issue #8"},
     {"compact", "Compact and downsample the blocks in a bucket", "a later issue"},
-    {"tools", "Tools for TSDB blocks and buckets", "issue #3"},
 };
 
 }  // namespace
@@ -50,6 +49,7 @@ int main(int argc, char** argv) {
 
   std::vector<argus::cmd::Command> commands;
   commands.push_back(argus::cmd::AddServerCommand(app));
+  commands.push_back(argus::cmd::AddToolsCommand(app));
   for (const PendingRole& role : kPendingRoles) {
     CLI::App* sub = app.add_subcommand(role.name, role.description);
     sub->allow_extras();

@@ -5,12 +5,14 @@
 namespace argus::tsdb::chunkenc {
 
 void BitWriter::WriteByte(uint8_t b) {
+  // As Go's bstream.writeByte: an aligned write still opens a fresh byte first, so the stream
+  // then ends in an empty byte with all 8 bits free (and the chunk bytes carry it).
   if (free_ == 0) {
-    bytes_.push_back(static_cast<char>(b));
-    return;
+    bytes_.push_back(0);
+    free_ = 8;
   }
   bytes_.back() = static_cast<char>(static_cast<uint8_t>(bytes_.back()) | (b >> (8 - free_)));
-  bytes_.push_back(static_cast<char>(b << free_));
+  bytes_.push_back(static_cast<char>(free_ == 8 ? 0 : b << free_));
 }
 
 void BitWriter::WriteBits(uint64_t v, int nbits) {

@@ -14,7 +14,7 @@ namespace argus::tsdb::chunkenc {
 class BitWriter {
  public:
   BitWriter() = default;
-  // Continues a stream whose last byte has `free_bits` (0..7) unused low bits.
+  // Continues a stream whose last byte has `free_bits` (0..8) unused low bits.
   BitWriter(std::string bytes, int free_bits) : bytes_(std::move(bytes)), free_(free_bits) {}
 
   void WriteBit(bool bit) {
@@ -36,7 +36,7 @@ class BitWriter {
 
  private:
   std::string bytes_;
-  int free_ = 0;  // unused low bits in the last byte
+  int free_ = 0;  // unused low bits in the last byte (8: an empty trailing byte)
 };
 
 // Reads bits from a byte range it does not own. Reads past the end fail (return false) and

@@ -46,7 +46,8 @@ TEST(XorTest, EmptyChunk) {
 }
 
 TEST(XorTest, KnownBytesForTwoSamples) {
-  // t=1000 (varint 0xd0 0x0f), v=1.0, then t=1015 (uvarint delta 15), v=1.0 (bit 0).
+  // t=1000 (varint 0xd0 0x0f), v=1.0, then t=1015 (uvarint delta 15), v=1.0 (bit 0). Like
+  // Prometheus, byte-aligned writes leave an empty byte behind, which the next bit fills.
   XorAppender a;
   a.Append(1000, 1.0);
   a.Append(1015, 1.0);
