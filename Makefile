@@ -35,6 +35,7 @@ demo: build
 
 bench: build
 	$(RELEASE_DIR)/bench/base_benchmark
+	$(RELEASE_DIR)/bench/chunkenc_benchmark
 
 SOURCES = $(shell git ls-files '*.cc' '*.h' 2>/dev/null)
 

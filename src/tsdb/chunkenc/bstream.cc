@@ -46,8 +46,8 @@ bool BitReader::ReadBits(int nbits, uint64_t* out) {
   }
   uint64_t v = 0;
   for (int i = 0; i < nbits; ++i) {
-    bool bit;
-    ReadBit(&bit);
+    bool bit = false;
+    ReadBit(&bit);  // cannot fail: bits_left() was checked above
     v = (v << 1) | static_cast<uint64_t>(bit);
   }
   *out = v;
