@@ -16,6 +16,9 @@ absl::StatusOr<std::unique_ptr<Block>> Block::Open(Env* env, const std::string& 
   auto chk = chunks::ChunkReader::Open(env, JoinPath(dir, "chunks"));
   if (!chk.ok()) return Annotate(chk.status(), "open block chunks");
   b->chunks_ = *std::move(chk);
+  auto ts = tombstones::Read(env, dir);
+  if (!ts.ok()) return Annotate(ts.status(), "open block tombstones");
+  b->tombstones_ = *std::move(ts);
   return b;
 }
 

@@ -10,6 +10,7 @@
 #include "tsdb/block/meta.h"
 #include "tsdb/chunks/chunks.h"
 #include "tsdb/index/index_reader.h"
+#include "tsdb/tombstones/tombstones.h"
 
 namespace argus::tsdb::block {
 
@@ -24,6 +25,8 @@ class Block {
   const std::string& dir() const { return dir_; }
   const index::IndexReader& index() const { return *index_; }
   const chunks::ChunkReader& chunks() const { return *chunks_; }
+  // Deleted intervals by series ref; readers must skip samples inside them.
+  const tombstones::Tombstones& tombstones() const { return tombstones_; }
 
  private:
   Block() = default;
@@ -31,6 +34,7 @@ class Block {
   BlockMeta meta_;
   std::unique_ptr<index::IndexReader> index_;
   std::unique_ptr<chunks::ChunkReader> chunks_;
+  tombstones::Tombstones tombstones_;
 };
 
 }  // namespace argus::tsdb::block

@@ -40,6 +40,7 @@ std::string HumanBytes(uint64_t n) {
 struct SeriesSource {
   const block::Block* block;
   std::vector<index::ChunkMeta> chunks;
+  const std::vector<tombstones::Interval>* deleted;  // nullptr: nothing deleted
 };
 
 struct LabelsLess {
@@ -126,7 +127,8 @@ absl::Status DumpSamples(Env* env, const std::string& data_dir, int64_t min_time
     ASSIGN_OR_RETURN(std::vector<uint64_t> refs, b->index().AllPostings());
     for (uint64_t ref : refs) {
       ASSIGN_OR_RETURN(index::SeriesEntry e, b->index().Series(ref));
-      series[std::move(e.labels)].push_back({b.get(), std::move(e.chunks)});
+      series[std::move(e.labels)].push_back(
+          {b.get(), std::move(e.chunks), b->tombstones().Get(ref)});
     }
   }
   std::vector<std::pair<int64_t, double>> samples;
@@ -143,7 +145,9 @@ absl::Status DumpSamples(Env* env, const std::string& data_dir, int64_t min_time
         }
         chunkenc::XorIterator it(c.data);
         while (it.Next()) {
-          if (it.t() >= min_time && it.t() <= max_time) samples.emplace_back(it.t(), it.v());
+          if (it.t() < min_time || it.t() > max_time) continue;
+          if (src.deleted != nullptr && tombstones::IsDeleted(*src.deleted, it.t())) continue;
+          samples.emplace_back(it.t(), it.v());
         }
         if (absl::Status s = it.status(); !s.ok()) {
           return Annotate(s, absl::StrCat(src.block->dir(), ": series ", lset.ToString()));

@@ -24,7 +24,8 @@ absl::StatusOr<std::vector<std::unique_ptr<block::Block>>> OpenBlocks(Env* env,
 // `promtool tsdb list` output: one row per block. `human` prints sizes as "983B", "1.2MiB".
 absl::Status ListBlocks(Env* env, const std::string& data_dir, bool human, std::ostream& out);
 
-// `promtool tsdb dump` output: every sample with min_time <= t <= max_time as
+// `promtool tsdb dump` output: every sample with min_time <= t <= max_time and not deleted by
+// a tombstone, as
 // `{labels} value timestamp`, series in label order, samples in time order.
 absl::Status DumpSamples(Env* env, const std::string& data_dir, int64_t min_time, int64_t max_time,
                          std::ostream& out);
