@@ -234,6 +234,17 @@ Env* Env::Default() {
   return env;
 }
 
+absl::Status WriteFileAtomically(Env* env, const std::string& path, absl::string_view data) {
+  const std::string tmp = path + ".tmp";
+  ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> f, env->NewWritableFile(tmp));
+  RETURN_IF_ERROR(f->Append(data));
+  RETURN_IF_ERROR(f->Sync());
+  RETURN_IF_ERROR(f->Close());
+  RETURN_IF_ERROR(env->Rename(tmp, path));
+  const size_t slash = path.rfind('/');
+  return env->SyncDir(slash == std::string::npos ? "." : path.substr(0, slash));
+}
+
 std::string JoinPath(absl::string_view a, absl::string_view b) {
   if (a.empty()) return std::string(b);
   if (b.empty()) return std::string(a);

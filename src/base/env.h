@@ -71,6 +71,10 @@ class Env {
   virtual absl::Status SyncDir(const std::string& dir) = 0;
 };
 
+// Replaces `path` with `data` atomically: writes <path>.tmp, fsyncs it, renames it over `path`
+// and fsyncs the directory, so readers see the old or the new file, never a partial one.
+absl::Status WriteFileAtomically(Env* env, const std::string& path, absl::string_view data);
+
 // Joins path elements with single slashes.
 std::string JoinPath(absl::string_view a, absl::string_view b);
 

@@ -97,14 +97,7 @@ std::string FormatMeta(const BlockMeta& m) {
 }
 
 absl::Status WriteMeta(Env* env, const std::string& dir, const BlockMeta& meta) {
-  const std::string path = JoinPath(dir, kMetaFilename);
-  const std::string tmp = path + ".tmp";
-  ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> f, env->NewWritableFile(tmp));
-  RETURN_IF_ERROR(f->Append(FormatMeta(meta)));
-  RETURN_IF_ERROR(f->Sync());
-  RETURN_IF_ERROR(f->Close());
-  RETURN_IF_ERROR(env->Rename(tmp, path));
-  return env->SyncDir(dir);
+  return WriteFileAtomically(env, JoinPath(dir, kMetaFilename), FormatMeta(meta));
 }
 
 }  // namespace argus::tsdb::block

@@ -10,6 +10,16 @@ namespace argus::tsdb::chunks {
 
 std::string SegmentName(uint32_t index) { return absl::StrFormat("%06d", index + 1); }
 
+namespace {
+
+// A stored chunk's checksum covers its encoding byte and its data.
+uint32_t ChunkCrc(uint8_t encoding, absl::string_view data) {
+  const char enc = static_cast<char>(encoding);
+  return Crc32cExtend(Crc32c(absl::string_view(&enc, 1)), data.data(), data.size());
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<ChunkWriter>> ChunkWriter::Create(Env* env, std::string dir,
                                                                  uint64_t max_segment_size) {
   RETURN_IF_ERROR(env->CreateDirs(dir));
@@ -39,11 +49,9 @@ absl::StatusOr<uint64_t> ChunkWriter::Write(chunkenc::Encoding encoding, absl::s
   const uint64_t ref = MakeRef(next_index_ - 1, static_cast<uint32_t>(offset_));
   std::string head;
   PutUvarint(&head, data.size());
-  const char enc = static_cast<char>(encoding);
-  head.push_back(enc);
-  uint32_t crc = Crc32cExtend(Crc32c(absl::string_view(&enc, 1)), data.data(), data.size());
+  head.push_back(static_cast<char>(encoding));
   std::string tail;
-  PutBE32(&tail, crc);
+  PutBE32(&tail, ChunkCrc(static_cast<uint8_t>(encoding), data));
   RETURN_IF_ERROR(file_->Append(head));
   RETURN_IF_ERROR(file_->Append(data));
   RETURN_IF_ERROR(file_->Append(tail));
@@ -105,8 +113,7 @@ absl::StatusOr<ChunkData> ChunkReader::Read(uint64_t ref) const {
     return absl::DataLossError(
         absl::StrCat(f.path(), ": chunk at offset ", off, " runs past the end of the file"));
   }
-  const char enc_char = static_cast<char>(enc);
-  if (Crc32cExtend(Crc32c(absl::string_view(&enc_char, 1)), data.data(), data.size()) != crc) {
+  if (ChunkCrc(enc, data) != crc) {
     return absl::DataLossError(
         absl::StrCat(f.path(), ": checksum mismatch for chunk at offset ", off));
   }

@@ -84,13 +84,7 @@ absl::Status Write(Env* env, const std::string& dir, const Tombstones& tombstone
   out.push_back(1);
   out += records;
   PutBE32(&out, Crc32c(records));
-  const std::string path = JoinPath(dir, kFilename);
-  ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> f, env->NewWritableFile(path + ".tmp"));
-  RETURN_IF_ERROR(f->Append(out));
-  RETURN_IF_ERROR(f->Sync());
-  RETURN_IF_ERROR(f->Close());
-  RETURN_IF_ERROR(env->Rename(path + ".tmp", path));
-  return env->SyncDir(dir);
+  return WriteFileAtomically(env, JoinPath(dir, kFilename), out);
 }
 
 }  // namespace argus::tsdb::tombstones
