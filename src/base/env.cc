@@ -245,6 +245,22 @@ absl::Status WriteFileAtomically(Env* env, const std::string& path, absl::string
   return env->SyncDir(slash == std::string::npos ? "." : path.substr(0, slash));
 }
 
+absl::StatusOr<uint64_t> DirectorySize(Env* env, const std::string& dir) {
+  ASSIGN_OR_RETURN(std::vector<std::string> names, env->ListDir(dir));
+  uint64_t total = 0;
+  for (const std::string& name : names) {
+    const std::string path = JoinPath(dir, name);
+    if (env->IsDirectory(path)) {
+      ASSIGN_OR_RETURN(uint64_t n, DirectorySize(env, path));
+      total += n;
+    } else {
+      ASSIGN_OR_RETURN(uint64_t n, env->FileSize(path));
+      total += n;
+    }
+  }
+  return total;
+}
+
 std::string JoinPath(absl::string_view a, absl::string_view b) {
   if (a.empty()) return std::string(b);
   if (b.empty()) return std::string(a);

@@ -75,6 +75,9 @@ class Env {
 // and fsyncs the directory, so readers see the old or the new file, never a partial one.
 absl::Status WriteFileAtomically(Env* env, const std::string& path, absl::string_view data);
 
+// Total size of the regular files under `dir`, recursively. Errors: those of Env.
+absl::StatusOr<uint64_t> DirectorySize(Env* env, const std::string& dir);
+
 // Joins path elements with single slashes.
 std::string JoinPath(absl::string_view a, absl::string_view b);
 

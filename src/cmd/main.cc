@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
 #include "base/buildinfo.h"
 #include "base/logging.h"
 #include "base/signals.h"
@@ -32,6 +33,9 @@ constexpr PendingRole kPendingRoles[] = {
 int main(int argc, char** argv) {
   // Before any thread exists, so that only the waiting thread ever sees these signals.
   argus::BlockTerminationSignals();
+  // Debian's Abseil is built without NDEBUG, which turns on absl::Mutex deadlock detection:
+  // a lock-order graph updated on every nested acquisition. Tests keep it; the program does not.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 
   CLI::App app{"Argus: multi-cluster monitoring compatible with Prometheus and Thanos.", "argus"};
   app.set_version_flag("--version",

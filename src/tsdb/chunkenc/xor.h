@@ -26,6 +26,8 @@ int XorNumSamples(absl::string_view chunk);
 class XorAppender {
  public:
   XorAppender();
+  // Reserves room for `bytes` of chunk so that appends up to that size do not reallocate.
+  void Reserve(size_t bytes) { w_.bytes().reserve(bytes); }
 
   // REQUIRES: t greater than the previous sample's t; fewer than kMaxSamplesPerChunk samples.
   void Append(int64_t t, double v);

@@ -1,0 +1,296 @@
+#include "tsdb/head/head.h"
+
+#include <algorithm>
+
+#include "base/check.h"
+#include "base/status.h"
+#include "tsdb/head/appender.h"
+#include "tsdb/head/head_metrics.h"
+
+namespace argus::tsdb::head {
+
+struct Head::Stripe {
+  mutable std::mutex mu;  // guards the maps below
+  // Owns the series whose ref falls in this stripe.
+  absl::flat_hash_map<uint64_t, std::unique_ptr<MemSeries>> by_ref;
+  // Series whose label hash falls in this stripe; colliding hashes go to `conflicts`.
+  absl::flat_hash_map<uint64_t, MemSeries*> by_hash;
+  absl::flat_hash_map<uint64_t, std::vector<MemSeries*>> conflicts;
+};
+
+namespace {
+
+bool SameLabels(const MemSeries& s, const labels::Labels& lset) {
+  const auto& ls = s.interned_labels();
+  if (ls.size() != lset.size()) return false;
+  for (size_t i = 0; i < ls.size(); ++i) {
+    if (*ls[i].first != lset[i].name || *ls[i].second != lset[i].value) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Head::Head(HeadOptions opts) : opts_(std::move(opts)) {
+  ARGUS_CHECK(opts_.stripes > 0 && (opts_.stripes & (opts_.stripes - 1)) == 0,
+              "stripe count must be a power of two");
+  if (opts_.registry == nullptr) {
+    own_registry_ = std::make_unique<metrics::Registry>();
+    opts_.registry = own_registry_.get();
+  }
+  metrics_ = std::make_unique<HeadMetrics>(*opts_.registry);
+  stripes_ = std::make_unique<Stripe[]>(opts_.stripes);
+  series_mu_ = std::make_unique<std::mutex[]>(opts_.stripes);
+  mask_ = static_cast<uint64_t>(opts_.stripes - 1);
+}
+
+Head::~Head() = default;
+
+Head::Stripe& Head::StripeFor(uint64_t key) const { return stripes_[key & mask_]; }
+std::mutex& Head::SeriesMutex(uint64_t ref) const { return series_mu_[ref & mask_]; }
+
+std::unique_ptr<storage::Appender> Head::NewAppender() {
+  return std::make_unique<HeadAppender>(this, next_appender_id_.fetch_add(1));
+}
+
+int64_t Head::MinValidTime() const {
+  const int64_t floor = min_valid_time_.load(std::memory_order_acquire);
+  if (empty()) return floor;
+  return std::max(floor, max_time() - opts_.chunk_range / 2);
+}
+
+void Head::SetMinValidTime(int64_t t) { min_valid_time_.store(t, std::memory_order_release); }
+
+// REQUIRES: s.mu held.
+MemSeries* Head::FindInStripe(const Stripe& s, const labels::Labels& lset, uint64_t hash) {
+  auto it = s.by_hash.find(hash);
+  if (it == s.by_hash.end()) return nullptr;
+  if (SameLabels(*it->second, lset)) return it->second;
+  auto cit = s.conflicts.find(hash);
+  if (cit == s.conflicts.end()) return nullptr;
+  for (MemSeries* m : cit->second) {
+    if (SameLabels(*m, lset)) return m;
+  }
+  return nullptr;
+}
+
+MemSeries* Head::GetByRef(uint64_t ref, std::unique_lock<std::mutex>* lock) const {
+  Stripe& s = StripeFor(ref);
+  std::lock_guard l(s.mu);
+  auto it = s.by_ref.find(ref);
+  if (it == s.by_ref.end()) return nullptr;
+  // Taken before the stripe is released: garbage collection needs this mutex to free it.
+  if (lock != nullptr) *lock = std::unique_lock(SeriesMutex(ref));
+  return it->second.get();
+}
+
+MemSeries* Head::GetOrCreate(const labels::Labels& lset, uint64_t ref_hint,
+                             std::unique_lock<std::mutex>* lock, bool* created) {
+  const uint64_t hash = lset.Hash();
+  Stripe& hs = StripeFor(hash);
+  std::unique_ptr<MemSeries> owned;
+  {
+    std::lock_guard l(hs.mu);
+    MemSeries* m = FindInStripe(hs, lset, hash);
+    if (m == nullptr) {
+      const uint64_t ref = ref_hint != 0 ? ref_hint : last_ref_.fetch_add(1) + 1;
+      std::vector<InternedLabel> interned;
+      interned.reserve(lset.size());
+      for (const labels::Label& l : lset) {
+        interned.emplace_back(interner_.Intern(l.name), interner_.Intern(l.value));
+      }
+      owned = std::make_unique<MemSeries>(ref, std::move(interned));
+      m = owned.get();
+      auto [it, inserted] = hs.by_hash.emplace(hash, m);
+      if (!inserted) hs.conflicts[hash].push_back(m);
+    }
+    *created = owned != nullptr;
+    if (owned == nullptr) {
+      if (lock != nullptr) *lock = std::unique_lock(SeriesMutex(m->ref()));
+      return m;
+    }
+  }
+  // Not yet in the ref map: nobody else can know this ref, and garbage collection walks the
+  // ref map, so the series is safe between the two stripes.
+  MemSeries* m = owned.get();
+  {
+    Stripe& rs = StripeFor(m->ref());
+    std::lock_guard l(rs.mu);
+    rs.by_ref.emplace(m->ref(), std::move(owned));
+  }
+  postings_.Add(m->ref(), m->interned_labels());
+  num_series_.fetch_add(1, std::memory_order_relaxed);
+  metrics_->series_created.Inc();
+  metrics_->series.Inc();
+  if (lock != nullptr) *lock = std::unique_lock(SeriesMutex(m->ref()));
+  return m;
+}
+
+void Head::UpdateTimeBounds(int64_t mint, int64_t maxt) {
+  int64_t cur = min_time_.load(std::memory_order_relaxed);
+  while (mint < cur && !min_time_.compare_exchange_weak(cur, mint)) {
+  }
+  cur = max_time_.load(std::memory_order_relaxed);
+  while (maxt > cur && !max_time_.compare_exchange_weak(cur, maxt)) {
+  }
+  metrics_->min_time.Set(static_cast<double>(min_time()));
+  metrics_->max_time.Set(static_cast<double>(max_time()));
+}
+
+bool Head::SeriesChunks(uint64_t ref, int64_t mint, int64_t maxt, ChunkSeries* out,
+                        std::vector<tombstones::Interval>* deleted) const {
+  {
+    Stripe& s = StripeFor(ref);
+    std::lock_guard l(s.mu);
+    auto it = s.by_ref.find(ref);
+    if (it == s.by_ref.end()) return false;
+    std::lock_guard sl(SeriesMutex(ref));
+    out->labels = it->second->Labels();
+    it->second->Chunks(mint, maxt, out);
+  }
+  absl::MutexLock l(&tombstones_mu_);
+  if (const auto* ivs = tombstones_.Get(ref); ivs != nullptr) *deleted = *ivs;
+  return true;
+}
+
+bool Head::SeriesLabels(uint64_t ref, labels::Labels* out) const {
+  Stripe& s = StripeFor(ref);
+  std::lock_guard l(s.mu);
+  auto it = s.by_ref.find(ref);
+  if (it == s.by_ref.end()) return false;
+  *out = it->second->Labels();
+  return true;
+}
+
+bool Head::HasSeries(uint64_t ref) const { return GetByRef(ref, nullptr) != nullptr; }
+
+void Head::WithConsistentView(const std::function<void()>& fn) const {
+  std::unique_lock l(visibility_mu_);
+  fn();
+}
+
+absl::Status Head::Delete(const std::vector<uint64_t>& refs, int64_t mint, int64_t maxt) {
+  std::vector<record::Stone> stones;
+  for (uint64_t ref : refs) stones.push_back({ref, {mint, maxt}});
+  if (opts_.log && !stones.empty()) {
+    std::string rec;
+    record::EncodeTombstones(stones, &rec);
+    RETURN_IF_ERROR(opts_.log({&rec, 1}));
+  }
+  absl::MutexLock l(&tombstones_mu_);
+  for (const record::Stone& s : stones) tombstones_.Add(s.ref, s.interval);
+  return absl::OkStatus();
+}
+
+void Head::Truncate(int64_t mint) {
+  metrics_->truncations.Inc();
+  SetMinValidTime(std::max(min_valid_time_.load(), mint));
+  std::vector<std::unique_ptr<MemSeries>> dead;
+  int64_t new_min = std::numeric_limits<int64_t>::max();
+  for (int j = 0; j < opts_.stripes; ++j) {
+    Stripe& rs = stripes_[j];
+    std::lock_guard l(rs.mu);
+    for (auto it = rs.by_ref.begin(); it != rs.by_ref.end();) {
+      MemSeries* m = it->second.get();
+      bool removable;
+      {
+        std::lock_guard sl(SeriesMutex(m->ref()));
+        m->TruncateBefore(mint);
+        removable = m->empty() && m->pending().pins == 0;
+        if (!m->empty()) new_min = std::min(new_min, m->min_time());
+      }
+      if (!removable) {
+        ++it;
+        continue;
+      }
+      const uint64_t hash = m->Labels().Hash();
+      Stripe& hs = StripeFor(hash);
+      // Lock order: ref stripe, then hash stripe (creation never nests them).
+      if (&hs != &rs) hs.mu.lock();
+      auto hit = hs.by_hash.find(hash);
+      auto cit = hs.conflicts.find(hash);
+      if (hit != hs.by_hash.end() && hit->second == m) {
+        if (cit != hs.conflicts.end()) {
+          hit->second = cit->second.back();
+          cit->second.pop_back();
+          if (cit->second.empty()) hs.conflicts.erase(cit);
+        } else {
+          hs.by_hash.erase(hit);
+        }
+      } else if (cit != hs.conflicts.end()) {
+        auto& v = cit->second;
+        v.erase(std::remove(v.begin(), v.end(), m), v.end());
+        if (v.empty()) hs.conflicts.erase(cit);
+      }
+      if (&hs != &rs) hs.mu.unlock();
+      dead.push_back(std::move(it->second));
+      rs.by_ref.erase(it++);
+    }
+  }
+  std::vector<std::pair<uint64_t, const std::vector<InternedLabel>*>> gone;
+  gone.reserve(dead.size());
+  for (const auto& m : dead) gone.emplace_back(m->ref(), &m->interned_labels());
+  postings_.Delete(gone);
+  {
+    absl::MutexLock l(&tombstones_mu_);
+    tombstones::Tombstones kept;
+    for (const auto& [ref, ivs] : tombstones_.all()) {
+      if (!HasSeries(ref)) continue;
+      for (const tombstones::Interval& iv : ivs) {
+        if (iv.max_time >= mint) kept.Add(ref, iv);
+      }
+    }
+    tombstones_ = std::move(kept);
+  }
+  for (const auto& m : dead) {
+    for (const auto& [n, v] : m->interned_labels()) {
+      interner_.Release(n);
+      interner_.Release(v);
+    }
+  }
+  num_series_.fetch_sub(dead.size(), std::memory_order_relaxed);
+  metrics_->series_removed.Add(static_cast<double>(dead.size()));
+  metrics_->series.Set(static_cast<double>(num_series()));
+  // The head's time range now starts at its oldest remaining sample.
+  if (new_min == std::numeric_limits<int64_t>::max()) {
+    min_time_.store(std::numeric_limits<int64_t>::max());
+    max_time_.store(std::numeric_limits<int64_t>::min());
+  } else {
+    min_time_.store(std::max(new_min, mint));
+  }
+  UpdateTimeBounds(min_time(), max_time());
+}
+
+uint64_t Head::ReplaySeries(uint64_t ref, const labels::Labels& lset) {
+  bool created;
+  MemSeries* m = GetOrCreate(lset, ref, nullptr, &created);
+  uint64_t last = last_ref_.load();
+  while (ref > last && !last_ref_.compare_exchange_weak(last, ref)) {
+  }
+  return m->ref();
+}
+
+size_t Head::ReplaySamples(absl::Span<const record::RefSample> samples) {
+  size_t dropped = 0;
+  int64_t mint = std::numeric_limits<int64_t>::max(), maxt = std::numeric_limits<int64_t>::min();
+  for (const record::RefSample& s : samples) {
+    std::unique_lock<std::mutex> lock;
+    MemSeries* m = GetByRef(s.ref, &lock);
+    const bool ok = m != nullptr && m->Append(s.t, s.v, opts_.chunk_range);
+    if (!ok) {
+      ++dropped;
+      continue;
+    }
+    mint = std::min(mint, s.t);
+    maxt = std::max(maxt, s.t);
+  }
+  if (dropped < samples.size()) UpdateTimeBounds(mint, maxt);
+  return dropped;
+}
+
+void Head::ReplayTombstone(uint64_t ref, tombstones::Interval iv) {
+  absl::MutexLock l(&tombstones_mu_);
+  tombstones_.Add(ref, iv);
+}
+
+}  // namespace argus::tsdb::head

@@ -1,0 +1,87 @@
+// One series of the head: interned labels, closed XOR chunks and the open head chunk, cut as
+// Prometheus v2.42 cuts them (tsdb/head_append.go): about 120 samples per chunk, spread evenly
+// up to the next chunk-range boundary, never crossing it.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/labels/labels.h"
+#include "tsdb/chunkenc/xor.h"
+#include "tsdb/querier/chunk_series.h"
+
+namespace argus::tsdb::head {
+
+inline constexpr int kSamplesPerChunk = 120;
+
+// (t / width) * width + width with Go's truncating division: the end of t's chunk range.
+inline int64_t RangeEnd(int64_t t, int64_t width) { return (t / width) * width + width; }
+
+using InternedLabel = std::pair<const std::string*, const std::string*>;
+
+// Not thread-safe: the head guards each series with the lock of its stripe.
+class MemSeries {
+ public:
+  // REQUIRES: `labels` sorted by name, names unique, strings interned by the head.
+  MemSeries(uint64_t ref, std::vector<InternedLabel> labels)
+      : ref_(ref), labels_(std::move(labels)) {}
+
+  uint64_t ref() const { return ref_; }
+  const std::vector<InternedLabel>& interned_labels() const { return labels_; }
+  labels::Labels Labels() const;
+  // The value of label `name`, "" when absent.
+  absl::string_view Get(absl::string_view name) const;
+
+  // Appends a sample, cutting chunks at `chunk_range` boundaries. Returns false (nothing
+  // appended) when t is not after the last sample's.
+  bool Append(int64_t t, double v, int64_t chunk_range);
+
+  bool empty() const { return head_ == nullptr && closed_.empty(); }
+  int64_t min_time() const;
+  int64_t max_time() const { return last_t_; }
+  double last_value() const { return last_v_; }
+  // Number of chunks, closed and open.
+  size_t num_chunks() const { return closed_.size() + (head_ != nullptr ? 1 : 0); }
+
+  // Appends the chunks overlapping [mint, maxt] to `out`. The open chunk is copied; closed
+  // ones are shared.
+  void Chunks(int64_t mint, int64_t maxt, ChunkSeries* out) const;
+  // Drops every chunk that ends before `mint`. The open chunk too, so a series with no
+  // samples since is empty() afterwards.
+  void TruncateBefore(int64_t mint);
+
+  // Bookkeeping of appenders with uncommitted samples for this series: the last one's id and
+  // its last pending timestamp and value (checked like committed ones), and how many pending
+  // samples or lookups pin the series against garbage collection.
+  struct Pending {
+    uint64_t appender = 0;
+    int64_t t = std::numeric_limits<int64_t>::min();
+    double v = 0;
+    uint32_t pins = 0;
+  };
+  Pending& pending() { return pending_; }
+
+ private:
+  struct Closed {
+    int64_t min_time;
+    int64_t max_time;
+    std::shared_ptr<const std::string> data;
+  };
+  void CutHeadChunk(int64_t t, int64_t chunk_range);
+
+  uint64_t ref_;
+  std::vector<InternedLabel> labels_;
+  std::vector<Closed> closed_;
+  std::unique_ptr<chunkenc::XorAppender> head_;
+  int64_t head_min_t_ = 0;
+  int64_t next_at_ = std::numeric_limits<int64_t>::min();  // cut the head chunk at t >= this
+  int64_t last_t_ = std::numeric_limits<int64_t>::min();
+  double last_v_ = 0;
+  Pending pending_;
+};
+
+}  // namespace argus::tsdb::head

@@ -1,0 +1,83 @@
+#include "tsdb/head/postings.h"
+
+#include <algorithm>
+#include <mutex>
+
+namespace argus::tsdb::head {
+
+void MemPostings::Insert(index::PostingsList* list, uint64_t ref) {
+  // Refs are handed out in increasing order, so the new one almost always goes last; series
+  // created concurrently may arrive slightly out of order.
+  list->push_back(ref);
+  for (size_t i = list->size() - 1; i > 0 && (*list)[i - 1] > ref; --i) {
+    std::swap((*list)[i - 1], (*list)[i]);
+  }
+}
+
+void MemPostings::Add(uint64_t ref, const std::vector<InternedLabel>& labels) {
+  std::unique_lock l(mu_);
+  for (const auto& [n, v] : labels) Insert(&by_label_[*n][*v], ref);
+  Insert(&all_, ref);
+}
+
+void MemPostings::Delete(
+    const std::vector<std::pair<uint64_t, const std::vector<InternedLabel>*>>& series) {
+  if (series.empty()) return;
+  absl::flat_hash_set<uint64_t> dead;
+  absl::flat_hash_map<absl::string_view, absl::flat_hash_set<absl::string_view>> touched;
+  for (const auto& [ref, labels] : series) {
+    dead.insert(ref);
+    for (const auto& [n, v] : *labels) touched[*n].insert(*v);
+  }
+  auto drop = [&dead](index::PostingsList* list) {
+    list->erase(std::remove_if(list->begin(), list->end(),
+                               [&dead](uint64_t r) { return dead.contains(r); }),
+                list->end());
+  };
+  std::unique_lock l(mu_);
+  for (const auto& [name, values] : touched) {
+    auto nit = by_label_.find(name);
+    if (nit == by_label_.end()) continue;
+    for (absl::string_view value : values) {
+      auto vit = nit->second.find(value);
+      if (vit == nit->second.end()) continue;
+      drop(&vit->second);
+      if (vit->second.empty()) nit->second.erase(vit);
+    }
+    if (nit->second.empty()) by_label_.erase(nit);
+  }
+  drop(&all_);
+}
+
+index::PostingsList MemPostings::Get(absl::string_view name, absl::string_view value) const {
+  std::shared_lock l(mu_);
+  auto nit = by_label_.find(name);
+  if (nit == by_label_.end()) return {};
+  auto vit = nit->second.find(value);
+  return vit == nit->second.end() ? index::PostingsList{} : vit->second;
+}
+
+index::PostingsList MemPostings::All() const {
+  std::shared_lock l(mu_);
+  return all_;
+}
+
+std::vector<std::string> MemPostings::LabelNames() const {
+  std::shared_lock l(mu_);
+  std::vector<std::string> out;
+  out.reserve(by_label_.size());
+  for (const auto& [name, values] : by_label_) out.emplace_back(name);
+  return out;
+}
+
+std::vector<std::string> MemPostings::LabelValues(absl::string_view name) const {
+  std::shared_lock l(mu_);
+  std::vector<std::string> out;
+  auto nit = by_label_.find(name);
+  if (nit == by_label_.end()) return out;
+  out.reserve(nit->second.size());
+  for (const auto& [value, refs] : nit->second) out.emplace_back(value);
+  return out;
+}
+
+}  // namespace argus::tsdb::head

@@ -1,0 +1,85 @@
+#include "tsdb/querier/chunk_series.h"
+
+#include "gtest/gtest.h"
+#include "tsdb/chunkenc/xor.h"
+
+namespace argus::tsdb {
+namespace {
+
+// Appends a chunk holding samples t = from, from+step, ... < to with v = t.
+void AddChunk(ChunkSeries* s, int64_t from, int64_t to, int64_t step) {
+  chunkenc::XorAppender app;
+  for (int64_t t = from; t < to; t += step) app.Append(t, static_cast<double>(t));
+  auto bytes = std::make_shared<const std::string>(app.bytes());
+  s->chunks.push_back({from, app.last_t(), *bytes});
+  s->keepalive.push_back(bytes);
+}
+
+std::vector<int64_t> Times(storage::SampleIterator& it) {
+  std::vector<int64_t> out;
+  while (it.Next()) {
+    EXPECT_EQ(it.v(), static_cast<double>(it.t()));
+    out.push_back(it.t());
+  }
+  EXPECT_TRUE(it.status().ok());
+  return out;
+}
+
+TEST(ChunkSeriesTest, SequentialChunksRespectTheRange) {
+  ChunkSeries s;
+  AddChunk(&s, 0, 10, 1);
+  AddChunk(&s, 10, 20, 1);
+  auto it = NewChunkSeriesIterator(s, 5, 14);
+  EXPECT_EQ(Times(*it), (std::vector<int64_t>{5, 6, 7, 8, 9, 10, 11, 12, 13, 14}));
+}
+
+TEST(ChunkSeriesTest, SeekSkipsChunksAndNeverGoesBack) {
+  ChunkSeries s;
+  AddChunk(&s, 0, 10, 2);
+  AddChunk(&s, 10, 20, 2);
+  for (bool overlap : {false, true}) {
+    if (overlap) AddChunk(&s, 1, 4, 2);  // {1, 3}: forces the merging iterator
+    auto it = NewChunkSeriesIterator(s, INT64_MIN, INT64_MAX);
+    ASSERT_TRUE(it->Seek(13));
+    EXPECT_EQ(it->t(), 14);
+    ASSERT_TRUE(it->Seek(2));
+    EXPECT_EQ(it->t(), 14);
+    ASSERT_TRUE(it->Next());
+    EXPECT_EQ(it->t(), 16);
+    EXPECT_FALSE(it->Seek(19));
+  }
+}
+
+TEST(ChunkSeriesTest, OverlappingChunksAreMergedOncePerTimestamp) {
+  ChunkSeries s;
+  AddChunk(&s, 0, 10, 2);
+  AddChunk(&s, 5, 12, 1);
+  auto it = NewChunkSeriesIterator(s, INT64_MIN, INT64_MAX);
+  EXPECT_EQ(Times(*it), (std::vector<int64_t>{0, 2, 4, 5, 6, 7, 8, 9, 10, 11}));
+}
+
+TEST(ChunkSeriesTest, RemoveDeletedReencodesOnlyTouchedChunks) {
+  ChunkSeries s;
+  AddChunk(&s, 0, 10, 1);
+  AddChunk(&s, 10, 20, 1);
+  AddChunk(&s, 20, 30, 1);
+  const char* untouched = s.chunks[0].data.data();
+  ASSERT_TRUE(RemoveDeleted({{12, 14}, {20, 29}}, &s).ok());
+  ASSERT_EQ(s.chunks.size(), 2u);
+  EXPECT_EQ(s.chunks[0].data.data(), untouched);
+  EXPECT_EQ(s.chunks[1].min_time, 10);
+  auto it = NewChunkSeriesIterator(s, 8, INT64_MAX);
+  EXPECT_EQ(Times(*it), (std::vector<int64_t>{8, 9, 10, 11, 15, 16, 17, 18, 19}));
+}
+
+TEST(ChunkSeriesTest, CorruptChunkIsAnError) {
+  ChunkSeries s;
+  s.chunks.push_back({0, 10, absl::string_view("\x00\x05\x01", 3)});
+  auto it = NewChunkSeriesIterator(s, INT64_MIN, INT64_MAX);
+  while (it->Next()) {
+  }
+  EXPECT_EQ(it->status().code(), absl::StatusCode::kDataLoss);
+}
+
+}  // namespace
+}  // namespace argus::tsdb
