@@ -2,16 +2,13 @@
 // Argus. The dump of every block must equal promtool's own dump byte for byte, the list must
 // match, and every chunk promtool wrote must be re-encoded by Argus's XOR appender into the
 // very same bytes.
-#include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <set>
 #include <sstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "base/ulid.h"
@@ -21,58 +18,11 @@
 #include "tsdb/index/index_writer.h"
 #include "tsdb/tombstones/tombstones.h"
 #include "tsdb/tools/tools.h"
+#include "util/openmetrics_gen.h"
 #include "util/process.h"
 
 namespace argus::testing {
 namespace {
-
-// OpenMetrics text with series of several shapes: regular scrapes, jittered scrapes, counters
-// with resets, random gauges, constant series, NaN gaps, large timestamp jumps, odd values.
-std::string GenerateOpenMetrics(uint64_t seed, int series, int samples) {
-  std::mt19937_64 rng(seed);
-  std::string out;
-  const int64_t start_ms = 1700000000000;
-  for (int s = 0; s < series; ++s) {
-    const int shape = s % 6;
-    const std::string name = absl::StrCat("argus_gen_", shape, "_metric");
-    absl::StrAppend(&out, "# TYPE ", name, " gauge\n");
-    int64_t t = start_ms + static_cast<int64_t>(rng() % 15000);
-    double v = static_cast<double>(rng() % 1000);
-    for (int i = 0; i < samples; ++i) {
-      switch (shape) {
-        case 0:  // counter with occasional resets
-          v = (rng() % 97 == 0) ? 0 : v + static_cast<double>(rng() % 100);
-          t += 15000;
-          break;
-        case 1:  // random gauge with jittered interval
-          v = static_cast<double>(static_cast<int64_t>(rng() % 2000000) - 1000000) / 1000.0;
-          t += 14000 + static_cast<int64_t>(rng() % 2000);
-          break;
-        case 2:  // constant
-          t += 30000;
-          break;
-        case 3:  // tiny fractions and huge magnitudes
-          v = std::ldexp(static_cast<double>(rng() % 1000 + 1),
-                         static_cast<int>(rng() % 200) - 100);
-          t += 1000 + static_cast<int64_t>(rng() % 60000);
-          break;
-        case 4:  // sparse with big jumps
-          v += 0.25;
-          t += (rng() % 10 == 0) ? 3600000 + static_cast<int64_t>(rng() % 100000) : 10000;
-          break;
-        default:  // integer-valued with NaN now and then
-          v = (rng() % 50 == 0) ? std::nan("") : static_cast<double>(rng() % 10);
-          t += 15000;
-      }
-      std::string value = std::isnan(v) ? "NaN" : absl::StrCat(v);
-      // OpenMetrics timestamps are seconds; keep millisecond precision.
-      absl::StrAppend(&out, name, "{instance=\"host-", s, ":9100\",job=\"node\"} ", value, " ",
-                      t / 1000, ".", absl::StrFormat("%03d", t % 1000), "\n");
-    }
-  }
-  out += "# EOF\n";
-  return out;
-}
 
 class PromtoolCompatTest : public ::testing::Test {
  protected:

@@ -35,6 +35,9 @@ class Child {
 // The argus binary under test (from $ARGUS_BIN, set by CTest).
 std::string ArgusBinary();
 
+// A TCP port on 127.0.0.1 that was free a moment ago (for peers that cannot listen on port 0).
+int FreePort();
+
 // GET http://127.0.0.1:port/path; returns the status code and fills `body`.
 int HttpGet(int port, const std::string& path, std::string* body);
 

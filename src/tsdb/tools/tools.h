@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "base/env.h"
+#include "model/labels/matcher.h"
 #include "tsdb/block/block.h"
 
 namespace argus::tsdb::tools {
@@ -24,11 +25,15 @@ absl::StatusOr<std::vector<std::unique_ptr<block::Block>>> OpenBlocks(Env* env,
 // `promtool tsdb list` output: one row per block. `human` prints sizes as "983B", "1.2MiB".
 absl::Status ListBlocks(Env* env, const std::string& data_dir, bool human, std::ostream& out);
 
-// `promtool tsdb dump` output: every sample with min_time <= t <= max_time and not deleted by
-// a tombstone, as
-// `{labels} value timestamp`, series in label order, samples in time order.
+// `promtool tsdb dump` output: every sample of the series matching `matchers` with
+// min_time <= t <= max_time and not deleted by a tombstone, from the blocks and the WAL (read,
+// never repaired), as `{labels} value timestamp`, series in label order, samples in time order.
 absl::Status DumpSamples(Env* env, const std::string& data_dir, int64_t min_time, int64_t max_time,
-                         std::ostream& out);
+                         const std::vector<labels::Matcher>& matchers, std::ostream& out);
+
+// `promtool tsdb list` rows for the given blocks (header first when `header`).
+absl::Status PrintBlocks(Env* env, const std::vector<const block::Block*>& blocks, bool header,
+                         bool human, std::ostream& out);
 
 // Go's time.Duration.String for a millisecond count ("2h0m0s", "1m0.001s", "500ms").
 std::string GoDurationString(int64_t ms);
