@@ -1,5 +1,6 @@
 #include "tsdb/db/db.h"
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -178,6 +179,72 @@ TEST_F(DbTest, SkipsCorruptBlocksAndRemovesLeftovers) {
   EXPECT_TRUE(db->Blocks().empty());
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/01ARZ3NDEKTSV4RRFFQ69G5FAV.tmp-for-creation"));
   EXPECT_TRUE(std::filesystem::exists(block)) << "a corrupt block is skipped, not deleted";
+}
+
+// Flips one byte of a file in place.
+void FlipByte(const std::string& path, int64_t offset) {
+  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekg(offset);
+  const char c = static_cast<char>(f.get() ^ 0x55);
+  f.seekp(offset);
+  f.put(c);
+}
+
+// A corrupt chunk fails the queries that need it with DataLoss naming the block, the file and
+// the offset; other data stays readable and the DB keeps running.
+TEST_F(DbTest, CorruptChunkIsDataLossForQueriesThatReadIt) {
+  auto db = OpenDb();
+  Fill(*db, 2, 0, 5 * kHour);
+  ASSERT_TRUE(db->Compact().ok());
+  ASSERT_EQ(db->Blocks().size(), 1u);
+  const std::string seg = dir_ + "/" + db->Blocks()[0].ulid.ToString() + "/chunks/000001";
+  FlipByte(seg, 8 + 3);  // inside the first chunk's data
+  auto q = db->NewQuerier(0, 2 * kHour);
+  ASSERT_TRUE(q.ok());
+  auto set = (*q)->Select(true, {}, {*Matcher::Create(MatchType::kEqual, "__name__", "m")});
+  while (set->Next()) {
+  }
+  const absl::Status st = set->status();
+  EXPECT_EQ(st.code(), absl::StatusCode::kDataLoss) << st;
+  EXPECT_NE(st.message().find(db->Blocks()[0].ulid.ToString()), absl::string_view::npos) << st;
+  EXPECT_NE(st.message().find("chunks/000001: checksum mismatch for chunk at offset 8"),
+            absl::string_view::npos)
+      << st;
+  // The head's range is unaffected.
+  EXPECT_EQ(
+      Summary(*db, 3 * kHour, 4 * kHour),
+      (std::vector<std::string>{"0 n=241 [10800000,14400000]", "1 n=241 [10800000,14400000]"}));
+}
+
+// A corrupt WAL tail is repaired on open: the records before it are replayed, the DB opens,
+// and appending continues.
+TEST_F(DbTest, CorruptWalTailIsRepairedOnOpen) {
+  opts_.wal_compression = false;
+  {
+    auto db = OpenDb();
+    Fill(*db, 2, 0, 3600000);
+    ASSERT_TRUE(db->Close().ok());
+  }
+  std::string last;
+  for (const auto& e : std::filesystem::directory_iterator(dir_ + "/wal")) {
+    if (e.is_regular_file() && e.file_size() > 0) last = std::max(last, e.path().string());
+  }
+  ASSERT_FALSE(last.empty());
+  FlipByte(last, 5000);  // about a third into the samples
+  auto db = OpenDb();
+  ASSERT_NE(db, nullptr);
+  const std::vector<std::string> got = Summary(*db);
+  ASSERT_EQ(got.size(), 2u);
+  // Whole batches up to the corrupt record survive; nothing after it.
+  int64_t n0, n1;
+  ASSERT_EQ(std::sscanf(got[0].c_str(), "0 n=%ld", &n0), 1);
+  ASSERT_EQ(std::sscanf(got[1].c_str(), "1 n=%ld", &n1), 1);
+  EXPECT_EQ(n0, n1);
+  EXPECT_GT(n0, 20);
+  EXPECT_LT(n0, 200);
+  auto app = db->Appender();
+  EXPECT_TRUE(app->Append(0, labels::Labels({{"__name__", "m"}, {"s", "0"}}), n0 * 15000, 1).ok());
+  EXPECT_TRUE(app->Commit().ok());
 }
 
 TEST_F(DbTest, DeleteWritesTombstonesThatSurviveRestart) {
