@@ -4,9 +4,11 @@ SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 RELEASE_DIR := build/release
 DEBUG_DIR := build/debug
+FUZZ_DIR := build/fuzz
+FUZZ_SECONDS ?= 20
 export CCACHE_DIR ?= $(HOME)/.cache/argus-ccache
 
-.PHONY: all deps build build-debug test demo bench format format-check clean
+.PHONY: all deps build build-debug test fuzz demo bench format format-check clean
 
 all: build
 
@@ -29,6 +31,15 @@ build-debug: deps $(DEBUG_DIR)/build.ninja
 
 test: build-debug format-check
 	cd $(DEBUG_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+$(FUZZ_DIR)/build.ninja:
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DARGUS_FUZZ=ON
+
+# libFuzzer targets (clang, ASan + UBSan): builds them, writes their seeds and runs each one for
+# FUZZ_SECONDS; fails on any crash (the input is kept under $(FUZZ_DIR)/artifacts/).
+fuzz: deps $(FUZZ_DIR)/build.ninja
+	cmake --build $(FUZZ_DIR) -j $(JOBS)
+	bash scripts/fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
 
 demo: build
 	bash scripts/demo.sh $(RELEASE_DIR)/src/cmd/argus

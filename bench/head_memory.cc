@@ -4,6 +4,8 @@
 // issue's bar: at most 1 KiB per active series at 1M series.
 //
 // Usage: head_memory [SERIES=1000000] [SAMPLES=120]
+#include <stdlib.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -34,7 +36,12 @@ int main(int argc, char** argv) {
   const int n = argc > 1 ? std::atoi(argv[1]) : 1000000;
   const int samples = argc > 2 ? std::atoi(argv[2]) : 120;
   const long before = RssKiB();
-  argus::tsdb::head::Head h({});
+  // Full chunks go to memory-mapped files, as in a DB (<data>/chunks_head).
+  char tmpl[] = "/tmp/head_memory.XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  argus::tsdb::head::HeadOptions opts;
+  opts.chunks = *argus::tsdb::chunks::HeadChunks::Open(argus::Env::Default(), dir + "/chunks_head");
+  argus::tsdb::head::Head h(opts);
   auto app = h.NewAppender();
   std::vector<argus::storage::SeriesRef> refs(n);
   const char* modes[] = {"idle", "iowait", "irq", "nice", "softirq", "steal", "system", "user"};
@@ -75,5 +82,7 @@ int main(int argc, char** argv) {
       "chunk_bytes_per_sample=%.2f\n",
       n, samples, (after - before) / 1024.0, (after - before) * 1024.0 / n,
       static_cast<double>(bytes) / count);
+  (void)argus::Env::Default()->RemoveAll(dir);
+  (void)argus::Env::Default()->RemoveAll(dir);
   return 0;
 }

@@ -5,7 +5,7 @@ set -euo pipefail
 
 # Build toolchain and libraries (Debian 12 packages only).
 BUILD_PKGS=(
-  build-essential cmake ninja-build ccache pkg-config clang clang-format
+  build-essential cmake ninja-build ccache pkg-config clang libclang-rt-14-dev clang-format
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libre2-dev libyaml-cpp-dev nlohmann-json3-dev libsnappy-dev libzstd-dev
   libcurl4-openssl-dev libssl-dev libfmt-dev libspdlog-dev libcli11-dev

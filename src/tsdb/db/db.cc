@@ -65,6 +65,7 @@ absl::Status DB::Init() {
   hopts.chunk_range = opts_.min_block_duration;
   hopts.registry = opts_.registry;
   hopts.log = [this](absl::Span<const std::string> recs) { return wal_->Log(recs); };
+  ASSIGN_OR_RETURN(hopts.chunks, chunks::HeadChunks::Open(env, JoinPath(dir_, "chunks_head")));
   head_ = std::make_unique<head::Head>(std::move(hopts));
   int64_t min_valid = INT64_MIN;
   for (const auto& b : BlockSnapshot()) min_valid = std::max(min_valid, b->meta().max_time);

@@ -137,7 +137,7 @@ void HeadAppender::Finish(bool apply) {
       std::lock_guard l(head_->SeriesMutex(p.series->ref()));
       // Another appender may have committed newer samples of this series in between.
       if (apply) {
-        if (p.series->Append(p.t, p.v, head_->opts_.chunk_range)) {
+        if (p.series->Append(p.t, p.v, head_->opts_.chunk_range, *head_->chunks_)) {
           ++appended;
           mint = std::min(mint, p.t);
           maxt = std::max(maxt, p.t);

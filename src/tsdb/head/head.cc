@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/check.h"
+#include "base/logging.h"
 #include "base/status.h"
 #include "tsdb/head/appender.h"
 #include "tsdb/head/head_metrics.h"
@@ -39,6 +40,8 @@ Head::Head(HeadOptions opts) : opts_(std::move(opts)) {
     opts_.registry = own_registry_.get();
   }
   metrics_ = std::make_unique<HeadMetrics>(*opts_.registry);
+  chunks_ = opts_.chunks;
+  if (chunks_ == nullptr) chunks_ = *chunks::HeadChunks::Open(nullptr, "");  // memory only
   stripes_ = std::make_unique<Stripe[]>(opts_.stripes);
   series_mu_ = std::make_unique<std::mutex[]>(opts_.stripes);
   mask_ = static_cast<uint64_t>(opts_.stripes - 1);
@@ -146,7 +149,7 @@ bool Head::SeriesChunks(uint64_t ref, int64_t mint, int64_t maxt, ChunkSeries* o
     if (it == s.by_ref.end()) return false;
     std::lock_guard sl(SeriesMutex(ref));
     out->labels = it->second->Labels();
-    it->second->Chunks(mint, maxt, out);
+    it->second->Chunks(mint, maxt, *chunks_, out);
   }
   absl::MutexLock l(&tombstones_mu_);
   if (const auto* ivs = tombstones_.Get(ref); ivs != nullptr) *deleted = *ivs;
@@ -195,9 +198,9 @@ void Head::Truncate(int64_t mint) {
       bool removable;
       {
         std::lock_guard sl(SeriesMutex(m->ref()));
-        m->TruncateBefore(mint);
+        m->TruncateBefore(mint, *chunks_);
         removable = m->empty() && m->pending().pins == 0;
-        if (!m->empty()) new_min = std::min(new_min, m->min_time());
+        if (!m->empty()) new_min = std::min(new_min, m->min_time(*chunks_));
       }
       if (!removable) {
         ++it;
@@ -231,6 +234,9 @@ void Head::Truncate(int64_t mint) {
   gone.reserve(dead.size());
   for (const auto& m : dead) gone.emplace_back(m->ref(), &m->interned_labels());
   postings_.Delete(gone);
+  if (absl::Status st = chunks_->Truncate(mint); !st.ok()) {
+    log::Error("Removing old head chunk files failed", {{"err", st.ToString()}});
+  }
   {
     absl::MutexLock l(&tombstones_mu_);
     tombstones::Tombstones kept;
@@ -276,7 +282,7 @@ size_t Head::ReplaySamples(absl::Span<const record::RefSample> samples) {
   for (const record::RefSample& s : samples) {
     std::unique_lock<std::mutex> lock;
     MemSeries* m = GetByRef(s.ref, &lock);
-    const bool ok = m != nullptr && m->Append(s.t, s.v, opts_.chunk_range);
+    const bool ok = m != nullptr && m->Append(s.t, s.v, opts_.chunk_range, *chunks_);
     if (!ok) {
       ++dropped;
       continue;

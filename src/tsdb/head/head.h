@@ -21,6 +21,7 @@
 #include "metrics/registry.h"
 #include "model/labels/labels.h"
 #include "storage/storage.h"
+#include "tsdb/chunks/head_chunks.h"
 #include "tsdb/head/interner.h"
 #include "tsdb/head/mem_series.h"
 #include "tsdb/head/postings.h"
@@ -39,7 +40,9 @@ struct HeadOptions {
   int64_t chunk_range = kDefaultChunkRange;  // ms; the minimum block duration
   int stripes = 16384;                       // power of two
   LogFn log;                                 // empty: no WAL
-  metrics::Registry* registry = nullptr;     // nullptr: metrics kept privately
+  // Where full chunks go (memory-mapped files); nullptr: kept in memory.
+  std::shared_ptr<chunks::HeadChunks> chunks;
+  metrics::Registry* registry = nullptr;  // nullptr: metrics kept privately
 };
 
 struct HeadMetrics;
@@ -122,6 +125,7 @@ class Head {
   HeadOptions opts_;
   std::unique_ptr<metrics::Registry> own_registry_;
   std::unique_ptr<HeadMetrics> metrics_;
+  std::shared_ptr<chunks::HeadChunks> chunks_;
   std::unique_ptr<Stripe[]> stripes_;
   std::unique_ptr<std::mutex[]> series_mu_;
   uint64_t mask_;

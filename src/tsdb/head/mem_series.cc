@@ -27,14 +27,14 @@ absl::string_view MemSeries::Get(absl::string_view name) const {
   return {};
 }
 
-bool MemSeries::Append(int64_t t, double v, int64_t chunk_range) {
+bool MemSeries::Append(int64_t t, double v, int64_t chunk_range, chunks::HeadChunks& store) {
   if (!empty() && t <= last_t_) return false;
-  if (head_ == nullptr) {
-    CutHeadChunk(t, chunk_range);
+  if (!head_.has_value()) {
+    CutHeadChunk(t, chunk_range, store);
   } else {
     const int n = head_->num_samples();
     if (n == kSamplesPerChunk / 4) next_at_ = ChunkEndTime(head_min_t_, last_t_, next_at_);
-    if (t >= next_at_ || n >= kSamplesPerChunk * 2) CutHeadChunk(t, chunk_range);
+    if (t >= next_at_ || n >= kSamplesPerChunk * 2) CutHeadChunk(t, chunk_range, store);
   }
   head_->Append(t, v);
   last_t_ = t;
@@ -42,44 +42,50 @@ bool MemSeries::Append(int64_t t, double v, int64_t chunk_range) {
   return true;
 }
 
-void MemSeries::CutHeadChunk(int64_t t, int64_t chunk_range) {
-  // Growing a chunk by doubling leaves freed buffers behind that a million series growing in
-  // lock-step cannot reuse; sizing the next chunk like the last one (or 128 bytes, as
-  // Prometheus does for a new chunk) avoids most reallocations.
-  size_t reserve = 128;
-  if (head_ != nullptr) {
-    reserve = head_->bytes().size() + 16;
-    closed_.push_back({head_min_t_, last_t_, std::make_shared<const std::string>(head_->bytes())});
+void MemSeries::CutHeadChunk(int64_t t, int64_t chunk_range, chunks::HeadChunks& store) {
+  size_t reserve = kOpenChunkBytes;
+  if (head_.has_value()) {
+    closed_.push_back(store.Write(ref_, head_min_t_, last_t_, head_->bytes()));
+    // The next chunk will likely be as big as this one. Sizes rounded to 64 bytes keep the
+    // buffers in few size classes, so that a million series cutting chunks in lock-step
+    // reuse each other's freed buffers instead of fragmenting the heap.
+    reserve = (head_->bytes().size() + 16 + 63) / 64 * 64;
   }
-  head_ = std::make_unique<chunkenc::XorAppender>();
+  head_.emplace();
   head_->Reserve(reserve);
   head_min_t_ = t;
   next_at_ = RangeEnd(t, chunk_range);
 }
 
-int64_t MemSeries::min_time() const {
-  if (!closed_.empty()) return closed_.front().min_time;
-  return head_ != nullptr ? head_min_t_ : std::numeric_limits<int64_t>::min();
+int64_t MemSeries::min_time(const chunks::HeadChunks& store) const {
+  if (!closed_.empty()) return store.TimeRange(closed_.front()).first;
+  return head_.has_value() ? head_min_t_ : std::numeric_limits<int64_t>::min();
 }
 
-void MemSeries::Chunks(int64_t mint, int64_t maxt, ChunkSeries* out) const {
-  for (const Closed& c : closed_) {
-    if (c.max_time < mint || c.min_time > maxt) continue;
-    out->chunks.push_back({c.min_time, c.max_time, *c.data});
-    out->keepalive.push_back(c.data);
+void MemSeries::Chunks(int64_t mint, int64_t maxt, const chunks::HeadChunks& store,
+                       ChunkSeries* out) const {
+  for (uint64_t ref : closed_) {
+    const auto [min_time, max_time] = store.TimeRange(ref);
+    if (max_time < mint || min_time > maxt) continue;
+    std::shared_ptr<const void> owner;
+    out->chunks.push_back({min_time, max_time, store.Read(ref, &owner)});
+    // One owner per file: consecutive chunks of a series usually share it.
+    if (out->keepalive.empty() || out->keepalive.back() != owner) {
+      out->keepalive.push_back(std::move(owner));
+    }
   }
-  if (head_ != nullptr && last_t_ >= mint && head_min_t_ <= maxt) {
+  if (head_.has_value() && last_t_ >= mint && head_min_t_ <= maxt) {
     auto copy = std::make_shared<const std::string>(head_->bytes());
     out->chunks.push_back({head_min_t_, last_t_, *copy});
     out->keepalive.push_back(std::move(copy));
   }
 }
 
-void MemSeries::TruncateBefore(int64_t mint) {
+void MemSeries::TruncateBefore(int64_t mint, const chunks::HeadChunks& store) {
   size_t drop = 0;
-  while (drop < closed_.size() && closed_[drop].max_time < mint) ++drop;
+  while (drop < closed_.size() && store.TimeRange(closed_[drop]).second < mint) ++drop;
   closed_.erase(closed_.begin(), closed_.begin() + drop);
-  if (closed_.empty() && head_ != nullptr && last_t_ < mint) head_.reset();
+  if (closed_.empty() && head_.has_value() && last_t_ < mint) head_.reset();
 }
 
 }  // namespace argus::tsdb::head

@@ -6,17 +6,21 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "model/labels/labels.h"
 #include "tsdb/chunkenc/xor.h"
+#include "tsdb/chunks/head_chunks.h"
 #include "tsdb/querier/chunk_series.h"
 
 namespace argus::tsdb::head {
 
 inline constexpr int kSamplesPerChunk = 120;
+// Initial capacity of a series' first chunk buffer, as Prometheus allocates it.
+inline constexpr size_t kOpenChunkBytes = 128;
 
 // (t / width) * width + width with Go's truncating division: the end of t's chunk range.
 inline int64_t RangeEnd(int64_t t, int64_t width) { return (t / width) * width + width; }
@@ -36,23 +40,23 @@ class MemSeries {
   // The value of label `name`, "" when absent.
   absl::string_view Get(absl::string_view name) const;
 
-  // Appends a sample, cutting chunks at `chunk_range` boundaries. Returns false (nothing
-  // appended) when t is not after the last sample's.
-  bool Append(int64_t t, double v, int64_t chunk_range);
+  // Appends a sample, cutting chunks at `chunk_range` boundaries; full chunks go to `store`.
+  // Returns false (nothing appended) when t is not after the last sample's.
+  bool Append(int64_t t, double v, int64_t chunk_range, chunks::HeadChunks& store);
 
-  bool empty() const { return head_ == nullptr && closed_.empty(); }
-  int64_t min_time() const;
+  bool empty() const { return !head_.has_value() && closed_.empty(); }
+  int64_t min_time(const chunks::HeadChunks& store) const;
   int64_t max_time() const { return last_t_; }
   double last_value() const { return last_v_; }
   // Number of chunks, closed and open.
-  size_t num_chunks() const { return closed_.size() + (head_ != nullptr ? 1 : 0); }
+  size_t num_chunks() const { return closed_.size() + (head_.has_value() ? 1 : 0); }
 
   // Appends the chunks overlapping [mint, maxt] to `out`. The open chunk is copied; closed
-  // ones are shared.
-  void Chunks(int64_t mint, int64_t maxt, ChunkSeries* out) const;
+  // ones are read from `store` in place.
+  void Chunks(int64_t mint, int64_t maxt, const chunks::HeadChunks& store, ChunkSeries* out) const;
   // Drops every chunk that ends before `mint`. The open chunk too, so a series with no
   // samples since is empty() afterwards.
-  void TruncateBefore(int64_t mint);
+  void TruncateBefore(int64_t mint, const chunks::HeadChunks& store);
 
   // Bookkeeping of appenders with uncommitted samples for this series: the last one's id and
   // its last pending timestamp and value (checked like committed ones), and how many pending
@@ -66,17 +70,14 @@ class MemSeries {
   Pending& pending() { return pending_; }
 
  private:
-  struct Closed {
-    int64_t min_time;
-    int64_t max_time;
-    std::shared_ptr<const std::string> data;
-  };
-  void CutHeadChunk(int64_t t, int64_t chunk_range);
+  void CutHeadChunk(int64_t t, int64_t chunk_range, chunks::HeadChunks& store);
 
   uint64_t ref_;
   std::vector<InternedLabel> labels_;
-  std::vector<Closed> closed_;
-  std::unique_ptr<chunkenc::XorAppender> head_;
+  // Refs of the full chunks in the HeadChunks store, oldest first (their time ranges are
+  // stored with them: 8 bytes per chunk here).
+  std::vector<uint64_t> closed_;
+  std::optional<chunkenc::XorAppender> head_;
   int64_t head_min_t_ = 0;
   int64_t next_at_ = std::numeric_limits<int64_t>::min();  // cut the head chunk at t >= this
   int64_t last_t_ = std::numeric_limits<int64_t>::min();

@@ -10,9 +10,10 @@ namespace {
 
 constexpr int64_t kHour = 3600 * 1000;
 
-std::vector<std::pair<int64_t, int64_t>> ChunkRanges(const MemSeries& s) {
+std::vector<std::pair<int64_t, int64_t>> ChunkRanges(const MemSeries& s,
+                                                     const chunks::HeadChunks& store) {
   ChunkSeries out;
-  s.Chunks(INT64_MIN, INT64_MAX, &out);
+  s.Chunks(INT64_MIN, INT64_MAX, store, &out);
   std::vector<std::pair<int64_t, int64_t>> r;
   for (const ChunkView& c : out.chunks) r.emplace_back(c.min_time, c.max_time);
   return r;
@@ -21,9 +22,11 @@ std::vector<std::pair<int64_t, int64_t>> ChunkRanges(const MemSeries& s) {
 // A 15s scrape fills a 2h range with four chunks of 120 samples, as Prometheus cuts them.
 TEST(MemSeriesTest, CutsChunksEvenlyUpToTheRangeBoundary) {
   Interner in;
+  auto store = *chunks::HeadChunks::Open(nullptr, "");
   MemSeries s(1, {{in.Intern("__name__"), in.Intern("up")}});
-  for (int64_t t = 0; t < 2 * kHour + 60000; t += 15000) ASSERT_TRUE(s.Append(t, 1, 2 * kHour));
-  const auto r = ChunkRanges(s);
+  for (int64_t t = 0; t < 2 * kHour + 60000; t += 15000)
+    ASSERT_TRUE(s.Append(t, 1, 2 * kHour, *store));
+  const auto r = ChunkRanges(s, *store);
   ASSERT_EQ(r.size(), 5u);
   EXPECT_EQ(r[0], std::make_pair(int64_t{0}, int64_t{1785000}));
   EXPECT_EQ(r[1].first, 1800000);
@@ -35,10 +38,11 @@ TEST(MemSeriesTest, CutsChunksEvenlyUpToTheRangeBoundary) {
 // faster, the chunk is still cut at twice the target.
 TEST(MemSeriesTest, CapsChunksAtTwiceTheTarget) {
   Interner in;
+  auto store = *chunks::HeadChunks::Open(nullptr, "");
   MemSeries s(1, {{in.Intern("a"), in.Intern("b")}});
-  for (int64_t t = 0; t < 30000; t += 1000) ASSERT_TRUE(s.Append(t, 0, 2 * kHour));
-  for (int64_t t = 30000; t < 30500; ++t) ASSERT_TRUE(s.Append(t, 0, 2 * kHour));
-  const auto r = ChunkRanges(s);
+  for (int64_t t = 0; t < 30000; t += 1000) ASSERT_TRUE(s.Append(t, 0, 2 * kHour, *store));
+  for (int64_t t = 30000; t < 30500; ++t) ASSERT_TRUE(s.Append(t, 0, 2 * kHour, *store));
+  const auto r = ChunkRanges(s, *store);
   ASSERT_GE(r.size(), 2u);
   EXPECT_EQ(r[0].second, 30000 + 240 - 30 - 1);  // 30 slow + 210 fast samples
   EXPECT_EQ(r[1].first, 30000 + 210);
@@ -46,13 +50,14 @@ TEST(MemSeriesTest, CapsChunksAtTwiceTheTarget) {
 
 TEST(MemSeriesTest, RejectsOldSamplesAndKeepsNaNBits) {
   Interner in;
+  auto store = *chunks::HeadChunks::Open(nullptr, "");
   MemSeries s(1, {{in.Intern("a"), in.Intern("b")}});
   const double stale = std::bit_cast<double>(uint64_t{0x7ff0000000000002});
-  EXPECT_TRUE(s.Append(10, stale, kHour));
-  EXPECT_FALSE(s.Append(10, 1, kHour));
-  EXPECT_FALSE(s.Append(9, 1, kHour));
+  EXPECT_TRUE(s.Append(10, stale, kHour, *store));
+  EXPECT_FALSE(s.Append(10, 1, kHour, *store));
+  EXPECT_FALSE(s.Append(9, 1, kHour, *store));
   ChunkSeries out;
-  s.Chunks(0, 100, &out);
+  s.Chunks(0, 100, *store, &out);
   chunkenc::XorIterator it(out.chunks.at(0).data);
   ASSERT_TRUE(it.Next());
   EXPECT_EQ(std::bit_cast<uint64_t>(it.v()), 0x7ff0000000000002u);
@@ -60,11 +65,12 @@ TEST(MemSeriesTest, RejectsOldSamplesAndKeepsNaNBits) {
 
 TEST(MemSeriesTest, TruncateDropsOldChunks) {
   Interner in;
+  auto store = *chunks::HeadChunks::Open(nullptr, "");
   MemSeries s(1, {{in.Intern("a"), in.Intern("b")}});
-  for (int64_t t = 0; t < 3 * kHour; t += 60000) s.Append(t, 1, kHour);
-  s.TruncateBefore(kHour);
-  EXPECT_EQ(s.min_time(), kHour);
-  s.TruncateBefore(3 * kHour);
+  for (int64_t t = 0; t < 3 * kHour; t += 60000) s.Append(t, 1, kHour, *store);
+  s.TruncateBefore(kHour, *store);
+  EXPECT_EQ(s.min_time(*store), kHour);
+  s.TruncateBefore(3 * kHour, *store);
   EXPECT_TRUE(s.empty());
 }
 

@@ -60,7 +60,8 @@ absl::Status IndexReader::Load() {
   ASSIGN_OR_RETURN(absl::string_view symbols, Section(symbols_off, "symbol table"));
   Decoder s(symbols);
   const uint32_t n = s.BE32();
-  symbol_offsets_.reserve(n);
+  // Every symbol takes at least one byte: a count beyond that is corrupt, not a reservation.
+  symbol_offsets_.reserve(std::min<size_t>(n, s.remaining()));
   for (uint32_t i = 0; i < n && s.ok(); ++i) {
     symbol_offsets_.push_back(static_cast<uint32_t>(symbols_off + 4 + s.position()));
     s.UvarintBytes();

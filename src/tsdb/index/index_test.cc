@@ -98,5 +98,19 @@ TEST_F(IndexTest, MissingFileIsNotFound) {
             absl::StatusCode::kNotFound);
 }
 
+// Found by tsdb_index_reader_fuzz: a symbol table (with a valid CRC) claiming 3 billion symbols
+// made the reader reserve 12 GB before noticing the table is 38 bytes long.
+TEST_F(IndexTest, HugeSymbolCountIsDataLossNotAnAllocation) {
+  const std::string hex =
+      "baaad70002000000000005002c0000000000000011b9b7002c4bbab9b74bbab9b7002c4bbab9712eb96500"
+      "002c4bbab9b7002c4bbab9b74bbab9b7002cfa2fd30d";
+  std::string bytes;
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    bytes.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  }
+  ASSERT_TRUE(WriteFileAtomically(Env::Default(), path_, bytes).ok());
+  EXPECT_EQ(IndexReader::Open(Env::Default(), path_).status().code(), absl::StatusCode::kDataLoss);
+}
+
 }  // namespace
 }  // namespace argus::tsdb::index

@@ -191,7 +191,10 @@ bool Reader::Finish(absl::string_view payload, bool compressed) {
     record_ = payload;
   } else {
     size_t n = 0;
-    if (!snappy::GetUncompressedLength(payload.data(), payload.size(), &n)) {
+    // A snappy element expands at most ~21x (a 3-byte copy of 64 bytes); a larger claimed
+    // length is corruption, and must not become an allocation.
+    if (!snappy::GetUncompressedLength(payload.data(), payload.size(), &n) ||
+        n > payload.size() * 24 + 64) {
       return Corrupt("snappy: corrupt input");
     }
     if (n > decoded_cap_) {

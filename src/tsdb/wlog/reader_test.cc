@@ -138,6 +138,22 @@ TEST_F(ReaderTest, FlippedByteIsDataLossNamingSegmentAndOffset) {
   EXPECT_EQ(info->dir, dir_);
 }
 
+// Found by tsdb_wlog_reader_fuzz: a 12-byte record whose snappy header claims 2.7 GB must be
+// corruption, not an allocation.
+TEST_F(ReaderTest, ImplausibleSnappyLengthIsCorruption) {
+  const unsigned char seg[] = {0x09, 0x00, 0x42, 0x74, 0x7e, 0x31,
+                               0x94, 0xac, 0xfb, 0xfe, 0xff, 0x09};
+  ASSERT_TRUE(WriteFileAtomically(Env::Default(), Seg(0),
+                                  absl::string_view(reinterpret_cast<const char*>(seg), sizeof seg))
+                  .ok());
+  auto r = NewSegmentsReader(Env::Default(), dir_);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE((*r)->Next());
+  EXPECT_EQ((*r)->status().code(), absl::StatusCode::kDataLoss);
+  ASSERT_TRUE((*r)->corruption().has_value());
+  EXPECT_EQ((*r)->corruption()->reason, "snappy: corrupt input");
+}
+
 TEST_F(ReaderTest, BadFramingIsReported) {
   struct Case {
     const char* name;
