@@ -18,7 +18,6 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
-#include "httplib.h"
 #include "nlohmann/json.hpp"
 #include "tsdb/tools/tools.h"
 #include "util/openmetrics_gen.h"
@@ -164,7 +163,7 @@ TEST_F(BackfillCompatTest, PrometheusServesArgusBlocks) {
     const int64_t start = samples.front().first, end = samples[200].first;
     std::string body;
     const std::string query =
-        "/api/v1/query_range?query=" + httplib::detail::encode_query_param(series) +
+        "/api/v1/query_range?query=" + UrlEncode(series) +
         absl::StrCat("&start=", Seconds(start), "&end=", Seconds(end), "&step=15s");
     ASSERT_EQ(HttpGet(port, query, &body), 200) << body;
     auto j = nlohmann::json::parse(body);
@@ -184,8 +183,7 @@ TEST_F(BackfillCompatTest, PrometheusServesArgusBlocks) {
   for (const auto& [series, samples] : want) last = std::max(last, samples.back().first);
   std::string body;
   ASSERT_EQ(HttpGet(port,
-                    absl::StrCat("/api/v1/query?query=",
-                                 httplib::detail::encode_query_param("{job=\"node\"}[100d]"),
+                    absl::StrCat("/api/v1/query?query=", UrlEncode("{job=\"node\"}[100d]"),
                                  "&time=", Seconds(last)),
                     &body),
             200)

@@ -1,9 +1,7 @@
 // WAL compatibility with the real Prometheus (Debian's 2.42): Argus reads and decodes every
 // record of a WAL Prometheus wrote while scraping itself, and Prometheus replays a WAL Argus
 // wrote and serves its samples over the HTTP API.
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -32,36 +30,6 @@ namespace record = tsdb::record;
 namespace wlog = tsdb::wlog;
 
 constexpr char kPrometheus[] = "/usr/bin/prometheus";
-
-// A port nothing listens on right now. Prometheus must scrape itself, so its port has to be
-// known before it starts; the kernel hands out a fresh ephemeral port each time.
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  int port = -1;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
-
-std::string UrlEncode(absl::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      absl::StrAppendFormat(&out, "%%%02X", c);
-    }
-  }
-  return out;
-}
 
 // Counts fragment header bytes (type | flags) of the segment files of `dir`.
 std::map<int, int> FragmentHeaders(const std::string& dir) {

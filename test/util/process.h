@@ -38,6 +38,9 @@ std::string ArgusBinary();
 // A TCP port on 127.0.0.1 that was free a moment ago (for peers that cannot listen on port 0).
 int FreePort();
 
+// Percent-encodes everything but RFC 3986 unreserved characters (for query parameters).
+std::string UrlEncode(const std::string& s);
+
 // GET http://127.0.0.1:port/path; returns the status code and fills `body`.
 int HttpGet(int port, const std::string& path, std::string* body);
 
