@@ -175,8 +175,12 @@ absl::Status DB::ReloadBlocks() {
     sizes.push_back(sz.ok() ? *sz : 0);
   }
   if (opts_.retention_bytes > 0) {
-    absl::StatusOr<uint64_t> wal = DirectorySize(env, JoinPath(dir_, "wal"));
-    uint64_t used = wal.ok() ? *wal : 0;
+    // As Prometheus: the WAL and the head's chunk files count against the limit too.
+    uint64_t used = 0;
+    for (const char* sub : {"wal", "chunks_head"}) {
+      absl::StatusOr<uint64_t> n = DirectorySize(env, JoinPath(dir_, sub));
+      if (n.ok()) used += *n;
+    }
     for (size_t i = 0; i < cut; ++i) {
       used += sizes[i];
       if (used > static_cast<uint64_t>(opts_.retention_bytes)) {

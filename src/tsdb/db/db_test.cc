@@ -154,6 +154,32 @@ TEST_F(DbTest, EqualMinAndMaxBlockDurationNeverMergesBlocks) {
   EXPECT_EQ(db->Blocks().size(), 5u);
 }
 
+// Size retention counts the WAL and head chunk files, then keeps the newest blocks that fit.
+TEST_F(DbTest, SizeRetentionDeletesTheOldestBlocks) {
+  opts_.max_block_duration = opts_.min_block_duration;
+  std::vector<block::BlockMeta> blocks;
+  {
+    auto db = OpenDb();
+    Fill(*db, 5, 0, 12 * kHour);
+    ASSERT_TRUE(db->Compact().ok());
+    blocks = db->Blocks();
+    ASSERT_EQ(blocks.size(), 5u);
+    ASSERT_TRUE(db->Close().ok());
+  }
+  auto size = [](const std::string& dir) { return *DirectorySize(Env::Default(), dir); };
+  uint64_t budget = size(dir_ + "/wal") + size(dir_ + "/chunks_head");
+  for (size_t i = blocks.size() - 2; i < blocks.size(); ++i) {
+    budget += size(dir_ + "/" + blocks[i].ulid.ToString());
+  }
+  opts_.retention_bytes = static_cast<int64_t>(budget + 100);
+  auto db = OpenDb();
+  std::vector<block::BlockMeta> kept = db->Blocks();
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[0].ulid, blocks[3].ulid);
+  EXPECT_EQ(kept[1].ulid, blocks[4].ulid);
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/" + blocks[0].ulid.ToString()));
+}
+
 TEST_F(DbTest, SkipsCorruptBlocksAndRemovesLeftovers) {
   {
     auto db = OpenDb();
