@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job. Today: one `argus server` with its self-metrics, probes and graceful shutdown.
+# The main job. Today: one `argus server` with its TSDB, self-metrics, probes and graceful
+# shutdown.
 # The multi-cluster topology (two clusters, bucket, store gateway, querier) replaces this as
 # those parts land (issue #9).
 set -euo pipefail
@@ -8,7 +9,9 @@ ADDR=${ARGUS_DEMO_ADDRESS:-127.0.0.1:9090}
 LOG_DIR=${ARGUS_DEMO_LOGS:-build/demo-logs}
 mkdir -p "$LOG_DIR"
 
-"$ARGUS" server --web.listen-address="$ADDR" >"$LOG_DIR/server.log" 2>&1 &
+DATA_DIR=${ARGUS_DEMO_DATA:-build/demo-data}
+"$ARGUS" server --web.listen-address="$ADDR" --storage.tsdb.path="$DATA_DIR" \
+  >"$LOG_DIR/server.log" 2>&1 &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; echo "demo stopped"' EXIT INT TERM
 

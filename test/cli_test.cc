@@ -3,6 +3,7 @@
 // SIGTERM.
 #include <signal.h>
 
+#include <filesystem>
 #include <regex>
 #include <string>
 
@@ -46,6 +47,11 @@ TEST(CliTest, BadFlagsAreRejected) {
   EXPECT_THAT(level.output, HasSubstr("verbose"));
   CommandResult unknown = RunCommand({ArgusBinary(), "server", "--no-such-flag"});
   EXPECT_NE(unknown.exit_code, 0);
+  CommandResult retention =
+      RunCommand({ArgusBinary(), "server", "--storage.tsdb.retention.time=15x"});
+  EXPECT_EQ(retention.exit_code, 2);
+  EXPECT_THAT(retention.output,
+              HasSubstr("--storage.tsdb.retention.time: not a valid duration string"));
   CommandResult pending = RunCommand({ArgusBinary(), "store"});
   EXPECT_EQ(pending.exit_code, 2);
   EXPECT_THAT(pending.output, HasSubstr("not available in this version yet"));
@@ -53,7 +59,10 @@ TEST(CliTest, BadFlagsAreRejected) {
 
 TEST(CliTest, ServerServesMetricsThatPromtoolAcceptsAndStopsOnSigterm) {
   std::string log_path = ::testing::TempDir() + "/argus_server_cli_test.log";
-  Child server({ArgusBinary(), "server", "--web.listen-address=127.0.0.1:0", "--log.format=json"},
+  const std::string data = ::testing::TempDir() + "/argus_server_cli_test_data";
+  std::filesystem::remove_all(data);
+  Child server({ArgusBinary(), "server", "--web.listen-address=127.0.0.1:0", "--log.format=json",
+                "--storage.tsdb.path=" + data},
                log_path);
   std::string log;
   ASSERT_TRUE(server.WaitForLog("ready to receive web requests", 20000, &log)) << log;
@@ -68,6 +77,8 @@ TEST(CliTest, ServerServesMetricsThatPromtoolAcceptsAndStopsOnSigterm) {
   EXPECT_THAT(body, HasSubstr("http_requests_total{handler=\"/-/healthy\",code=\"200\"} 1"));
   EXPECT_THAT(body, HasSubstr("process_resident_memory_bytes"));
   EXPECT_THAT(body, HasSubstr("argus_build_info"));
+  EXPECT_THAT(body, HasSubstr("prometheus_tsdb_head_series 0"));
+  EXPECT_TRUE(std::filesystem::is_directory(data + "/wal"));
 
   // promtool (Debian package prometheus) is the oracle for the exposition format and lints.
   CommandResult check = RunCommand({"promtool", "check", "metrics"}, body);

@@ -1,5 +1,6 @@
-// `argus server`: today the HTTP skeleton every later part hangs on (self metrics, probes,
-// graceful shutdown). Scraping, the TSDB and the query API arrive with their issues.
+// `argus server`: the local TSDB (with Prometheus's --storage.tsdb.* flags) behind the HTTP
+// skeleton (self metrics, probes, graceful shutdown). Scraping and the query API arrive with
+// their issues.
 #include "http/server.h"
 
 #include <memory>
@@ -8,21 +9,79 @@
 #include "base/buildinfo.h"
 #include "base/logging.h"
 #include "base/signals.h"
+#include "base/status.h"
+#include "base/units.h"
 #include "cmd/command.h"
 #include "metrics/process_collector.h"
 #include "metrics/registry.h"
+#include "tsdb/db/db.h"
 
 namespace argus::cmd {
 namespace {
 
 struct ServerFlags {
   std::string listen_address = "0.0.0.0:9090";
+  std::string tsdb_path = "data/";
+  std::string retention_time;  // empty: 15d, unless a retention size is set
+  std::string retention_size = "0B";
+  std::string min_block_duration = "2h";
+  std::string max_block_duration;  // empty: 10% of the retention time, at most 31d
+  bool wal_compression = true;
 };
+
+// The DB options the flags describe. Errors: InvalidArgument naming the flag.
+absl::StatusOr<tsdb::DbOptions> TsdbOptions(const ServerFlags& f, metrics::Registry* registry) {
+  tsdb::DbOptions o;
+  o.registry = registry;
+  // As Prometheus: without either retention flag, keep 15 days; with only a size, no time limit.
+  std::string retention = f.retention_time;
+  if (retention.empty()) retention = f.retention_size == "0B" ? "15d" : "0";
+  o.wal_compression = f.wal_compression;
+  struct {
+    const char* flag;
+    const std::string& value;
+    int64_t* out;
+  } durations[] = {
+      {"--storage.tsdb.retention.time", retention, &o.retention_ms},
+      {"--storage.tsdb.min-block-duration", f.min_block_duration, &o.min_block_duration}};
+
+  for (const auto& d : durations) {
+    absl::StatusOr<int64_t> ms = ParsePromDuration(d.value);
+    if (!ms.ok()) return Annotate(ms.status(), d.flag);
+    *d.out = *ms;
+  }
+  if (!f.max_block_duration.empty()) {
+    absl::StatusOr<int64_t> ms = ParsePromDuration(f.max_block_duration);
+    if (!ms.ok()) return Annotate(ms.status(), "--storage.tsdb.max-block-duration");
+    o.max_block_duration = *ms;
+  }
+  absl::StatusOr<int64_t> bytes = ParseBytes(f.retention_size);
+  if (!bytes.ok()) return Annotate(bytes.status(), "--storage.tsdb.retention.size");
+  o.retention_bytes = *bytes;
+  if (o.min_block_duration <= 0 ||
+      (o.max_block_duration > 0 && o.max_block_duration < o.min_block_duration)) {
+    return absl::InvalidArgumentError(
+        "--storage.tsdb.max-block-duration must be at least --storage.tsdb.min-block-duration");
+  }
+  return o;
+}
 
 int RunServer(const ServerFlags& flags) {
   log::Info("Starting Argus Server", {{"version", GetBuildInfo().version}});
   metrics::Registry registry;
   metrics::RegisterProcessCollector(registry);
+  absl::StatusOr<tsdb::DbOptions> opts = TsdbOptions(flags, &registry);
+  if (!opts.ok()) {
+    log::Error("Invalid storage flags", {{"err", opts.status()}});
+    return 2;
+  }
+  log::Info("Starting TSDB ...", {{"path", flags.tsdb_path}});
+  absl::StatusOr<std::unique_ptr<tsdb::DB>> db = tsdb::DB::Open(flags.tsdb_path, *opts);
+  if (!db.ok()) {
+    log::Error("Opening storage failed", {{"err", db.status()}});
+    return 1;
+  }
+  log::Info("TSDB started");
   http::Server web(registry);
   web.AddStandardEndpoints("Argus Server", [] { return true; });
   if (absl::Status s = web.Start(flags.listen_address); !s.ok()) {
@@ -35,6 +94,9 @@ int RunServer(const ServerFlags& flags) {
       [] { log::Info("Received SIGHUP; nothing to reload yet (no configuration file)"); });
   log::Warn("Received termination signal, exiting gracefully...", {{"signal", sig}});
   web.Shutdown();
+  if (absl::Status st = (*db)->Close(); !st.ok()) {
+    log::Error("Error stopping storage", {{"err", st}});
+  }
   log::Info("See you next time!");
   return 0;
 }
@@ -47,6 +109,23 @@ Command AddServerCommand(CLI::App& root) {
       "server", "Scrape targets, store samples in the local TSDB and serve the Prometheus API");
   sub->add_option("--web.listen-address", flags->listen_address,
                   "Address to listen on for UI, API, and telemetry")
+      ->capture_default_str();
+  sub->add_option("--storage.tsdb.path", flags->tsdb_path, "Base path for metrics storage")
+      ->capture_default_str();
+  sub->add_option("--storage.tsdb.retention.time", flags->retention_time,
+                  "How long to retain samples in storage (default 15d when no retention size is "
+                  "set; 0 disables)");
+  sub->add_option("--storage.tsdb.retention.size", flags->retention_size,
+                  "Maximum number of bytes that can be stored for blocks, e.g. 512MB (0B disables)")
+      ->capture_default_str();
+  sub->add_option("--storage.tsdb.min-block-duration", flags->min_block_duration,
+                  "Minimum duration of a data block before being persisted")
+      ->capture_default_str();
+  sub->add_option("--storage.tsdb.max-block-duration", flags->max_block_duration,
+                  "Maximum duration compacted blocks may span (default: 10% of the retention "
+                  "time, at most 31d); equal to the minimum disables compaction");
+  sub->add_option("--storage.tsdb.wal-compression", flags->wal_compression,
+                  "Compress the tsdb WAL (true/false)")
       ->capture_default_str();
   return {sub, [flags] { return RunServer(*flags); }};
 }

@@ -1,0 +1,23 @@
+// Durations and byte sizes written as Prometheus writes them in flags and configuration:
+// model.Duration ("15d", "1h30m", "500ms", "0") and units.Base2Bytes ("512MB" = 512 MiB).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace argus {
+
+// Milliseconds of a Prometheus duration: units y (365d), w, d, h, m, s, ms, each at most once
+// and in that order. Errors: InvalidArgument `not a valid duration string: "x"`.
+absl::StatusOr<int64_t> ParsePromDuration(absl::string_view text);
+// The shortest Prometheus spelling of `ms` ("15d", "1h30m", "0s"), as model.Duration prints.
+std::string FormatPromDuration(int64_t ms);
+
+// Bytes of a base-2 size: a non-negative integer and a unit B, KB, MB, GB, TB, PB or EB
+// (powers of 1024; "KiB"-style spellings accepted too). Errors: InvalidArgument.
+absl::StatusOr<int64_t> ParseBytes(absl::string_view text);
+
+}  // namespace argus

@@ -1,0 +1,37 @@
+#include "base/units.h"
+
+#include "gtest/gtest.h"
+
+namespace argus {
+namespace {
+
+TEST(UnitsTest, PrometheusDurations) {
+  EXPECT_EQ(*ParsePromDuration("15d"), 15LL * 24 * 3600 * 1000);
+  EXPECT_EQ(*ParsePromDuration("1h30m"), 5400000);
+  EXPECT_EQ(*ParsePromDuration("2h"), 7200000);
+  EXPECT_EQ(*ParsePromDuration("500ms"), 500);
+  EXPECT_EQ(*ParsePromDuration("1m500ms"), 60500);
+  EXPECT_EQ(*ParsePromDuration("1y1w"), (365LL + 7) * 24 * 3600 * 1000);
+  EXPECT_EQ(*ParsePromDuration("0"), 0);
+  for (const char* bad : {"", "h", "1", "1.5h", "30m1h", "1h1h", "-1h", "1x", "1hm"}) {
+    EXPECT_FALSE(ParsePromDuration(bad).ok()) << bad;
+  }
+  EXPECT_EQ(ParsePromDuration("1x").status().message(), "not a valid duration string: \"1x\"");
+  EXPECT_EQ(FormatPromDuration(5400000), "1h30m");
+  EXPECT_EQ(FormatPromDuration(15LL * 24 * 3600 * 1000), "2w1d");
+  EXPECT_EQ(FormatPromDuration(0), "0s");
+}
+
+TEST(UnitsTest, Base2Bytes) {
+  EXPECT_EQ(*ParseBytes("512MB"), 512LL << 20);
+  EXPECT_EQ(*ParseBytes("1GiB"), 1LL << 30);
+  EXPECT_EQ(*ParseBytes("100B"), 100);
+  EXPECT_EQ(*ParseBytes("0B"), 0);
+  EXPECT_FALSE(ParseBytes("12").ok());
+  EXPECT_FALSE(ParseBytes("MB").ok());
+  EXPECT_FALSE(ParseBytes("1.5GB").ok());
+  EXPECT_FALSE(ParseBytes("99999999999EB").ok());
+}
+
+}  // namespace
+}  // namespace argus
