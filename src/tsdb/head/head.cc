@@ -273,24 +273,46 @@ uint64_t Head::ReplaySeries(uint64_t ref, const labels::Labels& lset) {
   uint64_t last = last_ref_.load();
   while (ref > last && !last_ref_.compare_exchange_weak(last, ref)) {
   }
+  // Refs are dense from 1; beyond this a (corrupt or odd) ref falls back to the hash lookup.
+  constexpr uint64_t kMaxCachedRef = uint64_t{1} << 28;
+  if (ref < kMaxCachedRef) {
+    if (ref >= replay_cache_.size())
+      replay_cache_.resize(std::max<size_t>(ref + 1, replay_cache_.size() * 2));
+    replay_cache_[ref] = m;
+  }
   return m->ref();
 }
 
-size_t Head::ReplaySamples(absl::Span<const record::RefSample> samples) {
+size_t Head::ReplaySamples(absl::Span<const record::RefSample> samples, uint64_t shard,
+                           uint64_t num_shards) {
+  auto lookup = [this](uint64_t ref) -> MemSeries* {
+    if (ref < replay_cache_.size() && replay_cache_[ref] != nullptr) return replay_cache_[ref];
+    return GetByRef(ref, nullptr);
+  };
+  // Samples between prefetching a series, prefetching its chunk, and appending.
+  constexpr size_t kSeriesAhead = 16, kChunkAhead = 8;
+  auto cached = [this, &samples, shard, num_shards](size_t i) -> const MemSeries* {
+    if (i >= samples.size() || samples[i].ref % num_shards != shard) return nullptr;
+    const uint64_t r = samples[i].ref;
+    return r < replay_cache_.size() ? replay_cache_[r] : nullptr;
+  };
   size_t dropped = 0;
   int64_t mint = std::numeric_limits<int64_t>::max(), maxt = std::numeric_limits<int64_t>::min();
-  for (const record::RefSample& s : samples) {
-    std::unique_lock<std::mutex> lock;
-    MemSeries* m = GetByRef(s.ref, &lock);
-    const bool ok = m != nullptr && m->Append(s.t, s.v, opts_.chunk_range, *chunks_);
-    if (!ok) {
+  for (size_t i = 0; i < samples.size(); ++i) {
+    if (const MemSeries* p = cached(i + kSeriesAhead); p != nullptr) p->PrefetchSeries();
+    if (const MemSeries* p = cached(i + kChunkAhead); p != nullptr) p->PrefetchChunk();
+    const record::RefSample& s = samples[i];
+    if (s.ref % num_shards != shard) continue;
+    MemSeries* m = lookup(s.ref);
+    // No series mutex: replay owns the head, and each series belongs to one shard.
+    if (m == nullptr || !m->Append(s.t, s.v, opts_.chunk_range, *chunks_)) {
       ++dropped;
       continue;
     }
     mint = std::min(mint, s.t);
     maxt = std::max(maxt, s.t);
   }
-  if (dropped < samples.size()) UpdateTimeBounds(mint, maxt);
+  if (maxt >= mint) UpdateTimeBounds(mint, maxt);
   return dropped;
 }
 

@@ -94,13 +94,20 @@ class Head {
   // Whether `ref` is still in the head (WAL checkpoint's keep function).
   bool HasSeries(uint64_t ref) const;
 
-  // --- WAL replay (no logging, no checks against the minimum valid time) ---
+  // --- WAL replay (no logging, no checks against the minimum valid time). REQUIRES: nothing
+  // else uses the head yet; ReplaySeries and ReplayTombstone from one thread, ReplaySamples
+  // from several at once only with distinct shards. ---
   // Creates series `ref` with `lset`, or returns the ref of an existing series with the same
   // labels (Prometheus's duplicate-series handling on replay).
   uint64_t ReplaySeries(uint64_t ref, const labels::Labels& lset);
-  // Appends one samples record; returns how many samples were dropped because their series
-  // is unknown or they are out of order.
-  size_t ReplaySamples(absl::Span<const record::RefSample> samples);
+  // Appends the samples whose ref % num_shards == shard; returns how many of those were
+  // dropped because their series is unknown or they are out of order. Series are found through
+  // a dense ref-indexed cache and prefetched ahead, since at a million series nearly every
+  // sample is a cache miss.
+  size_t ReplaySamples(absl::Span<const record::RefSample> samples, uint64_t shard = 0,
+                       uint64_t num_shards = 1);
+  // Frees the replay cache.
+  void FinishReplay() { std::vector<MemSeries*>().swap(replay_cache_); }
   void ReplayTombstone(uint64_t ref, tombstones::Interval iv);
   // Sets the minimum valid time (the max time of the newest block on disk).
   void SetMinValidTime(int64_t t);
@@ -144,6 +151,8 @@ class Head {
   // Series whose WAL record could not be written; the next commit logs them first.
   absl::Mutex unlogged_mu_;
   std::vector<record::RefSeries> unlogged_series_ ABSL_GUARDED_BY(unlogged_mu_);
+  // Replay only: series by ref (refs are dense counters), filled by ReplaySeries.
+  std::vector<MemSeries*> replay_cache_;
   mutable absl::Mutex tombstones_mu_;
   tombstones::Tombstones tombstones_ ABSL_GUARDED_BY(tombstones_mu_);
 };
