@@ -18,15 +18,41 @@ void BitWriter::WriteByte(uint8_t b) {
 void BitWriter::WriteBits(uint64_t v, int nbits) {
   if (nbits == 0) return;
   v <<= 64 - nbits;
-  while (nbits >= 8) {
-    WriteByte(static_cast<uint8_t>(v >> 56));
-    v <<= 8;
-    nbits -= 8;
+  // Whole bytes, each exactly as Go's writeByte: its high part into the open byte, its low part
+  // into a new one (zero, with all 8 bits free, when the stream was aligned).
+  if (nbits >= 8) {
+    if (free_ == 0) {
+      bytes_.push_back(0);
+      free_ = 8;
+    }
+    const int nbytes = nbits / 8;
+    const size_t open = bytes_.size() - 1;
+    bytes_.resize(bytes_.size() + nbytes);
+    auto* p = reinterpret_cast<uint8_t*>(bytes_.data() + open);
+    for (int i = 0; i < nbytes; ++i) {
+      const uint8_t b = static_cast<uint8_t>(v >> 56);
+      p[i] = static_cast<uint8_t>(p[i] | (b >> (8 - free_)));
+      p[i + 1] = free_ == 8 ? 0 : static_cast<uint8_t>(b << free_);
+      v <<= 8;
+    }
+    nbits -= nbytes * 8;
   }
-  while (nbits > 0) {
-    WriteBit((v >> 63) == 1);
-    v <<= 1;
-    --nbits;
+  // The remaining 0-7 bits at once, as Go's bit-by-bit writeBit loop leaves them.
+  if (nbits == 0) return;
+  const auto bits = static_cast<uint8_t>(v >> (64 - nbits));
+  if (free_ == 0) {
+    bytes_.push_back(0);
+    free_ = 8;
+  }
+  auto& last = reinterpret_cast<uint8_t&>(bytes_.back());
+  if (nbits <= free_) {
+    last = static_cast<uint8_t>(last | (bits << (free_ - nbits)));
+    free_ -= nbits;
+  } else {
+    const int rest = nbits - free_;
+    last = static_cast<uint8_t>(last | (bits >> rest));
+    bytes_.push_back(static_cast<char>(static_cast<uint8_t>(bits << (8 - rest))));
+    free_ = 8 - rest;
   }
 }
 

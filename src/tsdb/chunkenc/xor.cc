@@ -30,15 +30,12 @@ XorAppender::XorAppender() : w_(std::string(2, '\0'), 0) {}
 void XorAppender::Append(int64_t t, double v) {
   uint64_t t_delta = 0;
   if (num_ == 0) {
-    std::string buf;
-    PutVarint(&buf, t);
-    for (char c : buf) w_.WriteByte(static_cast<uint8_t>(c));
+    // The first timestamp as a zig-zag varint, byte by byte (Go's writeByte each).
+    WriteUvarint((static_cast<uint64_t>(t) << 1) ^ static_cast<uint64_t>(t >> 63));
     w_.WriteBits(Bits(v), 64);
   } else if (num_ == 1) {
     t_delta = static_cast<uint64_t>(t) - static_cast<uint64_t>(t_);
-    std::string buf;
-    PutUvarint(&buf, t_delta);
-    for (char c : buf) w_.WriteByte(static_cast<uint8_t>(c));
+    WriteUvarint(t_delta);
     WriteValue(v);
   } else {
     t_delta = static_cast<uint64_t>(t) - static_cast<uint64_t>(t_);
@@ -65,6 +62,14 @@ void XorAppender::Append(int64_t t, double v) {
   t_delta_ = t_delta;
   ++num_;
   StoreBE16(w_.bytes().data(), static_cast<uint16_t>(num_));
+}
+
+void XorAppender::WriteUvarint(uint64_t v) {
+  while (v >= 0x80) {
+    w_.WriteByte(static_cast<uint8_t>(v | 0x80));
+    v >>= 7;
+  }
+  w_.WriteByte(static_cast<uint8_t>(v));
 }
 
 void XorAppender::WriteValue(double v) {

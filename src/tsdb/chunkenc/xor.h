@@ -39,6 +39,8 @@ class XorAppender {
 
  private:
   void WriteValue(double v);
+  // Go's binary.PutUvarint bytes, each written with WriteByte.
+  void WriteUvarint(uint64_t v);
 
   BitWriter w_;
   int num_ = 0;
