@@ -58,18 +58,16 @@ std::string Labels::ToString() const {
 }
 
 uint64_t Labels::Hash() const {
-  XXH64_state_t* st = XXH64_createState();
-  XXH64_reset(st, 0);
-  static const char kSep = '\xff';
+  // One-shot over a reused buffer: the streaming API allocated its state on every call.
+  thread_local std::string buf;
+  buf.clear();
   for (const Label& l : labels_) {
-    XXH64_update(st, l.name.data(), l.name.size());
-    XXH64_update(st, &kSep, 1);
-    XXH64_update(st, l.value.data(), l.value.size());
-    XXH64_update(st, &kSep, 1);
+    buf.append(l.name.data(), l.name.size());
+    buf.push_back('\xff');
+    buf.append(l.value.data(), l.value.size());
+    buf.push_back('\xff');
   }
-  uint64_t h = XXH64_digest(st);
-  XXH64_freeState(st);
-  return h;
+  return XXH64(buf.data(), buf.size(), 0);
 }
 
 int Compare(const Labels& a, const Labels& b) {
