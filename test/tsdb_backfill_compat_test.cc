@@ -52,7 +52,7 @@ class BackfillCompatTest : public ::testing::Test {
 };
 std::string* BackfillCompatTest::dir_ = nullptr;
 
-TEST_F(BackfillCompatTest, ChunksAreByteIdenticalToPromtools) {
+TEST_F(BackfillCompatTest, ChunksAndIndexAreByteIdenticalToPromtools) {
   auto ours = tsdb::tools::OpenBlocks(Env::Default(), *dir_ + "/argus");
   auto theirs = tsdb::tools::OpenBlocks(Env::Default(), *dir_ + "/promtool");
   ASSERT_TRUE(ours.ok() && theirs.ok());
@@ -89,6 +89,13 @@ TEST_F(BackfillCompatTest, ChunksAreByteIdenticalToPromtools) {
     }
   }
   EXPECT_GT(chunks, 100);
+  // The index files too: same symbols (the empty string first), series, postings and tables.
+  for (size_t i = 0; i < ours->size(); ++i) {
+    auto a = Env::Default()->ReadFile((*ours)[i]->dir() + "/index");
+    auto b = Env::Default()->ReadFile((*theirs)[i]->dir() + "/index");
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_TRUE(*a == *b) << "index of block " << i << " differs from promtool's";
+  }
 }
 
 TEST_F(BackfillCompatTest, PromtoolAnalyzesAndDumpsArgusBlocks) {

@@ -26,7 +26,8 @@ absl::Status WriteFiles(Env* env, const std::string& dir, block::BlockMeta* meta
                         const std::vector<ChunkSeries>& series) {
   RETURN_IF_ERROR(env->CreateDirs(dir));
   ASSIGN_OR_RETURN(auto chunk_writer, chunks::ChunkWriter::Create(env, JoinPath(dir, "chunks")));
-  std::set<std::string> symbols;
+  // Prometheus always writes the empty string as symbol 0 (it is the all-postings key).
+  std::set<std::string> symbols = {""};
   for (const ChunkSeries& s : series) {
     if (s.chunks.empty()) continue;
     for (const labels::Label& l : s.labels) {
