@@ -141,11 +141,4 @@ absl::Status HeadChunks::Truncate(int64_t min_time) {
   return absl::OkStatus();
 }
 
-uint64_t HeadChunks::size() const {
-  absl::MutexLock l(&mu_);
-  uint64_t n = 0;
-  for (const auto& f : files_) n += f != nullptr ? f->size : 0;
-  return n;
-}
-
 }  // namespace argus::tsdb::chunks

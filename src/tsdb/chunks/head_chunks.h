@@ -41,8 +41,6 @@ class HeadChunks {
   std::pair<int64_t, int64_t> TimeRange(uint64_t ref) const;
   // Drops the files holding only chunks that end before `min_time`.
   absl::Status Truncate(int64_t min_time);
-  // Bytes in files and buffers.
-  uint64_t size() const;
 
  private:
   struct File {

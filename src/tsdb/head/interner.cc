@@ -19,9 +19,4 @@ void Interner::Release(const std::string* s) {
   if (--it->second == 0) refs_.erase(it);
 }
 
-size_t Interner::size() const {
-  std::lock_guard l(mu_);
-  return refs_.size();
-}
-
 }  // namespace argus::tsdb::head

@@ -19,7 +19,6 @@ class Interner {
   const std::string* Intern(absl::string_view s);
   // REQUIRES: `s` came from Intern on this interner.
   void Release(const std::string* s);
-  size_t size() const;
 
  private:
   mutable std::mutex mu_;  // std::, see Head::visibility_mu_

@@ -54,8 +54,6 @@ class MemSeries {
   int64_t min_time(const chunks::HeadChunks& store) const;
   int64_t max_time() const { return last_t_; }
   double last_value() const { return last_v_; }
-  // Number of chunks, closed and open.
-  size_t num_chunks() const { return closed_.size() + (head_.has_value() ? 1 : 0); }
 
   // Appends the chunks overlapping [mint, maxt] to `out`. The open chunk is copied; closed
   // ones are read from `store` in place.

@@ -47,7 +47,6 @@ class ChunkBackedSeries : public storage::Series {
   std::unique_ptr<storage::SampleIterator> Iterator() const override {
     return NewChunkSeriesIterator(series_, mint_, maxt_);
   }
-  const ChunkSeries& chunks() const { return series_; }
 
  private:
   ChunkSeries series_;
