@@ -41,7 +41,7 @@ BENCHMARK(BM_XorAppend);
 void BM_XorIterate(benchmark::State& state) {
   XorAppender a;
   for (const Sample& s : ScrapeLike(120)) a.Append(s.t, s.v);
-  const std::string bytes = a.bytes();
+  const std::string bytes(a.bytes());
   for (auto _ : state) {
     XorIterator it(bytes);
     double sum = 0;

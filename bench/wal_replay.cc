@@ -3,7 +3,8 @@
 // does, and prints one line:
 //
 //   wal_replay: series=N samples=S replay_seconds=X open_seconds=Y samples_per_second=Z
-//               rss_before_mib=A rss_after_mib=B peak_rss_mib=C
+//               rss_before_mib=A rss_after_mib=B peak_rss_mib=C heap_in_use_mib=D
+//               heap_free_mib=E
 //
 // replay_seconds is the duration the DB logs with "WAL replay completed" (the same span as
 // Prometheus's total_replay_duration); open_seconds is the whole of DB::Open. The DB's own log
@@ -11,6 +12,8 @@
 // it on a copy of the data. Exit code 1 when the DB fails to open.
 //
 // Usage: wal_replay DATA_DIR
+#include <malloc.h>
+
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -72,6 +75,7 @@ int main(int argc, char** argv) {
   const double open_s = absl::ToDoubleSeconds(absl::Now() - start);
   const long rss_after = StatusKiB("VmRSS:");
   const long peak = StatusKiB("VmHWM:");
+  const struct mallinfo2 heap = mallinfo2();
   std::cerr << logs.str();
   if (!db.ok()) {
     std::fprintf(stderr, "wal_replay: %s\n", db.status().ToString().c_str());
@@ -93,10 +97,12 @@ int main(int argc, char** argv) {
   const double replay_s = absl::ToDoubleSeconds(replay);
   std::printf(
       "wal_replay: series=%zu samples=%llu replay_seconds=%.3f open_seconds=%.3f "
-      "samples_per_second=%.0f rss_before_mib=%.1f rss_after_mib=%.1f peak_rss_mib=%.1f\n",
+      "samples_per_second=%.0f rss_before_mib=%.1f rss_after_mib=%.1f peak_rss_mib=%.1f "
+      "heap_in_use_mib=%.1f heap_free_mib=%.1f\n",
       (*db)->head().num_series(), static_cast<unsigned long long>(samples), replay_s, open_s,
       static_cast<double>(samples) / replay_s, rss_before / 1024.0, rss_after / 1024.0,
-      peak / 1024.0);
+      peak / 1024.0, static_cast<double>(heap.uordblks) / (1 << 20),
+      static_cast<double>(heap.fordblks) / (1 << 20));
   std::fflush(stdout);
   if (absl::Status st = (*db)->Close(); !st.ok()) {
     std::fprintf(stderr, "wal_replay: close: %s\n", st.ToString().c_str());

@@ -1,18 +1,48 @@
 #include "tsdb/chunkenc/bstream.h"
 
+#include <algorithm>
+#include <cstdlib>
+#include <new>
+
 #include "base/coding.h"
 
 namespace argus::tsdb::chunkenc {
+
+ChunkBytes& ChunkBytes::operator=(ChunkBytes&& o) noexcept {
+  if (this != &o) {
+    std::free(data_);
+    data_ = o.data_;
+    size_ = o.size_;
+    cap_ = o.cap_;
+    o.data_ = nullptr;
+    o.size_ = o.cap_ = 0;
+  }
+  return *this;
+}
+
+ChunkBytes::~ChunkBytes() { std::free(data_); }
+
+void ChunkBytes::Grow(size_t min) {
+  // 1.25x, rounded up to 16 bytes (malloc's granule).
+  Realloc((std::max<size_t>(min, cap_ + cap_ / 4) + 15) / 16 * 16);
+}
+
+void ChunkBytes::Realloc(size_t cap) {
+  void* p = std::realloc(data_, cap);
+  if (p == nullptr) throw std::bad_alloc();
+  data_ = static_cast<char*>(p);
+  cap_ = static_cast<uint32_t>(cap);
+}
 
 void BitWriter::WriteByte(uint8_t b) {
   // As Go's bstream.writeByte: an aligned write still opens a fresh byte first, so the stream
   // then ends in an empty byte with all 8 bits free (and the chunk bytes carry it).
   if (free_ == 0) {
-    bytes_.push_back(0);
+    bytes_.PushBack(0);
     free_ = 8;
   }
   bytes_.back() = static_cast<char>(static_cast<uint8_t>(bytes_.back()) | (b >> (8 - free_)));
-  bytes_.push_back(static_cast<char>(free_ == 8 ? 0 : b << free_));
+  bytes_.PushBack(static_cast<char>(free_ == 8 ? 0 : b << free_));
 }
 
 void BitWriter::WriteBits(uint64_t v, int nbits) {
@@ -22,12 +52,12 @@ void BitWriter::WriteBits(uint64_t v, int nbits) {
   // into a new one (zero, with all 8 bits free, when the stream was aligned).
   if (nbits >= 8) {
     if (free_ == 0) {
-      bytes_.push_back(0);
+      bytes_.PushBack(0);
       free_ = 8;
     }
     const int nbytes = nbits / 8;
     const size_t open = bytes_.size() - 1;
-    bytes_.resize(bytes_.size() + nbytes);
+    bytes_.AppendZeros(nbytes);
     auto* p = reinterpret_cast<uint8_t*>(bytes_.data() + open);
     for (int i = 0; i < nbytes; ++i) {
       const uint8_t b = static_cast<uint8_t>(v >> 56);
@@ -41,18 +71,18 @@ void BitWriter::WriteBits(uint64_t v, int nbits) {
   if (nbits == 0) return;
   const auto bits = static_cast<uint8_t>(v >> (64 - nbits));
   if (free_ == 0) {
-    bytes_.push_back(0);
+    bytes_.PushBack(0);
     free_ = 8;
   }
   auto& last = reinterpret_cast<uint8_t&>(bytes_.back());
   if (nbits <= free_) {
     last = static_cast<uint8_t>(last | (bits << (free_ - nbits)));
-    free_ -= nbits;
+    free_ = static_cast<uint8_t>(free_ - nbits);
   } else {
     const int rest = nbits - free_;
     last = static_cast<uint8_t>(last | (bits >> rest));
-    bytes_.push_back(static_cast<char>(static_cast<uint8_t>(bits << (8 - rest))));
-    free_ = 8 - rest;
+    bytes_.PushBack(static_cast<char>(static_cast<uint8_t>(bits << (8 - rest))));
+    free_ = static_cast<uint8_t>(8 - rest);
   }
 }
 

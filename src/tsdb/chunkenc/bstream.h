@@ -4,22 +4,66 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
+#include <cstring>
 
 #include "absl/strings/string_view.h"
 
 namespace argus::tsdb::chunkenc {
 
-// Appends bits to a byte string it owns. Not thread-safe.
+// The bytes of a chunk being built: 16 bytes of bookkeeping (a head holds one per series), and
+// growth by half the size rather than doubling, so that a million open chunks leave less of
+// their buffers unused. Move-only. Not thread-safe.
+class ChunkBytes {
+ public:
+  ChunkBytes() = default;
+  ChunkBytes(ChunkBytes&& o) noexcept : data_(o.data_), size_(o.size_), cap_(o.cap_) {
+    o.data_ = nullptr;
+    o.size_ = o.cap_ = 0;
+  }
+  ChunkBytes& operator=(ChunkBytes&& o) noexcept;
+  ChunkBytes(const ChunkBytes&) = delete;
+  ChunkBytes& operator=(const ChunkBytes&) = delete;
+  ~ChunkBytes();
+
+  char* data() { return data_; }
+  const char* data() const { return data_; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  absl::string_view view() const { return {data_, size_}; }
+  char& back() { return data_[size_ - 1]; }
+
+  // Sets the room to max(n, size()) bytes: no reallocation until then. Shrinking happens in
+  // place (the allocator takes back the tail).
+  void SetCapacity(size_t n) {
+    if (n < size_) n = size_;
+    if (n != cap_) Realloc(n);
+  }
+  void PushBack(char c) {
+    if (size_ == cap_) Grow(size_ + 1);
+    data_[size_++] = c;
+  }
+  // Grows by `n` zero bytes.
+  void AppendZeros(size_t n) {
+    if (size_ + n > cap_) Grow(size_ + n);
+    std::memset(data_ + size_, 0, n);
+    size_ += static_cast<uint32_t>(n);
+  }
+
+ private:
+  void Grow(size_t min);
+  void Realloc(size_t cap);
+
+  char* data_ = nullptr;
+  uint32_t size_ = 0;
+  uint32_t cap_ = 0;
+};
+
+// Appends bits to bytes it owns. Not thread-safe.
 class BitWriter {
  public:
-  BitWriter() = default;
-  // Continues a stream whose last byte has `free_bits` (0..8) unused low bits.
-  BitWriter(std::string bytes, int free_bits) : bytes_(std::move(bytes)), free_(free_bits) {}
-
   void WriteBit(bool bit) {
     if (free_ == 0) {
-      bytes_.push_back(0);
+      bytes_.PushBack(0);
       free_ = 8;
     }
     if (bit) bytes_.back() = static_cast<char>(bytes_.back() | (1 << (free_ - 1)));
@@ -30,13 +74,13 @@ class BitWriter {
   void WriteBits(uint64_t v, int nbits);
   void WriteByte(uint8_t b);
 
-  std::string& bytes() { return bytes_; }
-  const std::string& bytes() const { return bytes_; }
-  int free_bits() const { return free_; }
+  ChunkBytes& bytes() { return bytes_; }
+  const ChunkBytes& bytes() const { return bytes_; }
 
  private:
-  std::string bytes_;
-  int free_ = 0;  // unused low bits in the last byte (8: an empty trailing byte)
+  ChunkBytes bytes_;
+  uint8_t free_ = 0;  // unused low bits in the last byte (8: an empty trailing byte)
+  // The rest of the last 8 bytes is tail padding that an owner may reuse (see XorAppender).
 };
 
 // Reads bits from a byte range it does not own. Reads past the end fail (return false) and

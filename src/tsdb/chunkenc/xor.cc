@@ -25,11 +25,25 @@ int64_t WrapAdd(int64_t a, uint64_t b) {
 
 int XorNumSamples(absl::string_view chunk) { return chunk.size() < 2 ? 0 : LoadBE16(chunk.data()); }
 
-XorAppender::XorAppender() : w_(std::string(2, '\0'), 0) {}
+static_assert(sizeof(XorAppender) == 48, "the small fields must share the writer's padding");
+
+absl::string_view XorAppender::bytes() {
+  if (w_.bytes().empty()) return absl::string_view("\0\0", 2);
+  StoreBE16(w_.bytes().data(), num_);
+  return w_.bytes().view();
+}
+
+std::string XorAppender::CopyBytes() const {
+  if (w_.bytes().empty()) return std::string(2, '\0');
+  std::string out(w_.bytes().view());
+  StoreBE16(out.data(), num_);
+  return out;
+}
 
 void XorAppender::Append(int64_t t, double v) {
   uint64_t t_delta = 0;
   if (num_ == 0) {
+    w_.bytes().AppendZeros(2);  // the sample count, filled in by bytes()
     // The first timestamp as a zig-zag varint, byte by byte (Go's writeByte each).
     WriteUvarint((static_cast<uint64_t>(t) << 1) ^ static_cast<uint64_t>(t >> 63));
     w_.WriteBits(Bits(v), 64);
@@ -61,7 +75,6 @@ void XorAppender::Append(int64_t t, double v) {
   v_ = v;
   t_delta_ = t_delta;
   ++num_;
-  StoreBE16(w_.bytes().data(), static_cast<uint16_t>(num_));
 }
 
 void XorAppender::WriteUvarint(uint64_t v) {

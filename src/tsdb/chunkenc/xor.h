@@ -22,33 +22,46 @@ inline constexpr int kMaxSamplesPerChunk = 65535;
 // Number of samples in chunk bytes (0 for fewer than 2 bytes).
 int XorNumSamples(absl::string_view chunk);
 
-// Builds one XOR chunk. Not thread-safe.
+// Builds one XOR chunk. 48 bytes plus the chunk's bytes (a head keeps one per series); the
+// buffer is allocated at the first Append. Not thread-safe.
 class XorAppender {
  public:
-  XorAppender();
-  // Reserves room for `bytes` of chunk so that appends up to that size do not reallocate.
-  void Reserve(size_t bytes) { w_.bytes().reserve(bytes); }
+  // Sets the buffer's room to `bytes` (at least the current size): appends up to that size do
+  // not reallocate.
+  void Reserve(size_t bytes) { w_.bytes().SetCapacity(bytes); }
+  size_t size() const { return w_.bytes().empty() ? 2 : w_.bytes().size(); }
 
   // REQUIRES: t greater than the previous sample's t; fewer than kMaxSamplesPerChunk samples.
   void Append(int64_t t, double v);
 
   int num_samples() const { return num_; }
-  // The chunk bytes so far (valid until the next Append).
-  const std::string& bytes() const { return w_.bytes(); }
+  // The chunk bytes so far (valid until the next Append). The sample count in the header is
+  // brought up to date here rather than on every Append, which would touch a second cache
+  // line per sample.
+  absl::string_view bytes();
+  // A copy of the chunk bytes.
+  std::string CopyBytes() const;
+  // The last sample (REQUIRES: num_samples() > 0).
   int64_t last_t() const { return t_; }
+  double last_v() const { return v_; }
+  // Where the next Append writes: for prefetching (nullptr before the first Append).
+  const char* tail() const {
+    return w_.bytes().empty() ? nullptr : w_.bytes().data() + w_.bytes().size() - 1;
+  }
 
  private:
   void WriteValue(double v);
   // Go's binary.PutUvarint bytes, each written with WriteByte.
   void WriteUvarint(uint64_t v);
 
-  BitWriter w_;
-  int num_ = 0;
+  // Potentially overlapping: the small fields below live in the writer's tail padding.
+  [[no_unique_address]] BitWriter w_;
+  uint16_t num_ = 0;
+  uint8_t leading_ = 0xff;  // 0xff: no window yet, the next value writes a full one
+  uint8_t trailing_ = 0;
   int64_t t_ = 0;
   double v_ = 0;
   uint64_t t_delta_ = 0;
-  uint8_t leading_ = 0xff;  // 0xff: no window yet, the next value writes a full one
-  uint8_t trailing_ = 0;
 };
 
 // Iterates the samples of an XOR chunk. Does not own the bytes. Not thread-safe.

@@ -20,7 +20,7 @@ std::string Encode(const std::vector<S>& samples) {
   XorAppender a;
   for (const S& s : samples) a.Append(s.t, s.v);
   EXPECT_EQ(a.num_samples(), static_cast<int>(samples.size()));
-  return a.bytes();
+  return std::string(a.bytes());
 }
 
 void ExpectRoundTrip(const std::vector<S>& samples) {
@@ -43,6 +43,18 @@ TEST(XorTest, EmptyChunk) {
   XorIterator it(a.bytes());
   EXPECT_FALSE(it.Next());
   EXPECT_TRUE(it.status().ok());
+}
+
+TEST(XorTest, CopyBytesCarriesTheCountBytesDoes) {
+  XorAppender a;
+  EXPECT_EQ(a.CopyBytes(), std::string(2, '\0'));
+  for (int i = 0; i < 300; ++i) a.Append(i * 15000, i);
+  const std::string copy = a.CopyBytes();
+  EXPECT_EQ(XorNumSamples(copy), 300);
+  EXPECT_EQ(copy, a.bytes());
+  EXPECT_EQ(a.size(), copy.size());
+  a.Reserve(0);  // never below the size
+  EXPECT_EQ(std::string(a.bytes()), copy);
 }
 
 TEST(XorTest, KnownBytesForTwoSamples) {

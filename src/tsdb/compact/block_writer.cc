@@ -69,7 +69,7 @@ absl::Status NormalizeChunks(int64_t mint, int64_t maxt, ChunkSeries* s) {
   int64_t first = 0, last = 0;
   auto flush = [&] {
     if (app.num_samples() == 0) return;
-    auto bytes = std::make_shared<const std::string>(app.bytes());
+    auto bytes = std::make_shared<const std::string>(std::string(app.bytes()));
     out.push_back({first, last, *bytes});
     keep.push_back(std::move(bytes));
     app = chunkenc::XorAppender();

@@ -39,26 +39,25 @@ absl::StatusOr<storage::SeriesRef> HeadAppender::Append(storage::SeriesRef ref,
   enum { kOk, kNoop, kOutOfOrder, kDuplicate } verdict = kOk;
   {
     MemSeries::Pending& p = m->pending();
-    const bool mine = p.appender == id_;
-    const int64_t last_t = mine ? p.t : m->max_time();
-    const double last_v = mine ? p.v : m->last_value();
-    if ((mine || !m->empty()) && t <= last_t) {
+    const Pending* mine = p.appender == id_ ? LastPending(m) : nullptr;
+    if (mine != nullptr || !m->empty()) {
+      const int64_t last_t = mine != nullptr ? mine->t : m->max_time();
+      const double last_v = mine != nullptr ? mine->v : m->last_value();
       if (t < last_t) {
         verdict = kOutOfOrder;
-      } else {
+      } else if (t == last_t) {
         verdict = std::memcmp(&v, &last_v, sizeof v) == 0 ? kNoop : kDuplicate;
       }
     }
     if (verdict == kOk) {
       p.appender = id_;
-      p.t = t;
-      p.v = v;
       ++p.pins;
     }
     lock.unlock();
   }
   switch (verdict) {
     case kOk:
+      if (indexed_) last_index_[m] = samples_.size();
       samples_.push_back({m, t, v});
       break;
     case kNoop:
@@ -71,6 +70,15 @@ absl::StatusOr<storage::SeriesRef> HeadAppender::Append(storage::SeriesRef ref,
       return absl::FailedPreconditionError("duplicate sample for timestamp");
   }
   return m->ref();
+}
+
+const HeadAppender::Pending* HeadAppender::LastPending(const MemSeries* m) {
+  if (!indexed_) {
+    for (size_t i = 0; i < samples_.size(); ++i) last_index_[samples_[i].series] = i;
+    indexed_ = true;
+  }
+  auto it = last_index_.find(m);
+  return it == last_index_.end() ? nullptr : &samples_[it->second];
 }
 
 void HeadAppender::EncodeNewSeries(std::vector<std::string>* records) {
@@ -151,6 +159,8 @@ void HeadAppender::Finish(bool apply) {
     }
   }
   samples_.clear();
+  last_index_.clear();
+  indexed_ = false;
   started_ = false;
   if (appended > 0) head_->UpdateTimeBounds(mint, maxt);
   head_->metrics_->samples_appended.Add(static_cast<double>(appended));

@@ -12,8 +12,8 @@ namespace argus::tsdb::head {
 
 struct Head::Stripe {
   mutable std::mutex mu;  // guards the maps below
-  // Owns the series whose ref falls in this stripe.
-  absl::flat_hash_map<uint64_t, std::unique_ptr<MemSeries>> by_ref;
+  // The series whose ref falls in this stripe (owned by the head, memory from its pool).
+  absl::flat_hash_map<uint64_t, MemSeries*> by_ref;
   // Series whose label hash falls in this stripe; colliding hashes go to `conflicts`.
   absl::flat_hash_map<uint64_t, MemSeries*> by_hash;
   absl::flat_hash_map<uint64_t, std::vector<MemSeries*>> conflicts;
@@ -47,13 +47,20 @@ Head::Head(HeadOptions opts) : opts_(std::move(opts)) {
   mask_ = static_cast<uint64_t>(opts_.stripes - 1);
 }
 
-Head::~Head() = default;
+Head::~Head() {
+  for (int j = 0; j < opts_.stripes; ++j) {
+    for (auto& [ref, m] : stripes_[j].by_ref) pool_.Delete(m);
+  }
+}
 
 Head::Stripe& Head::StripeFor(uint64_t key) const { return stripes_[key & mask_]; }
 std::mutex& Head::SeriesMutex(uint64_t ref) const { return series_mu_[ref & mask_]; }
 
 std::unique_ptr<storage::Appender> Head::NewAppender() {
-  return std::make_unique<HeadAppender>(this, next_appender_id_.fetch_add(1));
+  // Ids wrap after 2^32 appenders (skipping 0); the ones alive at a time are far fewer.
+  uint32_t id = next_appender_id_.fetch_add(1);
+  if (id == 0) id = next_appender_id_.fetch_add(1);
+  return std::make_unique<HeadAppender>(this, id);
 }
 
 int64_t Head::MinValidTime() const {
@@ -84,14 +91,14 @@ MemSeries* Head::GetByRef(uint64_t ref, std::unique_lock<std::mutex>* lock) cons
   if (it == s.by_ref.end()) return nullptr;
   // Taken before the stripe is released: garbage collection needs this mutex to free it.
   if (lock != nullptr) *lock = std::unique_lock(SeriesMutex(ref));
-  return it->second.get();
+  return it->second;
 }
 
 MemSeries* Head::GetOrCreate(const labels::Labels& lset, uint64_t ref_hint,
                              std::unique_lock<std::mutex>* lock, bool* created) {
   const uint64_t hash = lset.Hash();
   Stripe& hs = StripeFor(hash);
-  std::unique_ptr<MemSeries> owned;
+  MemSeries* owned = nullptr;
   {
     std::lock_guard l(hs.mu);
     MemSeries* m = FindInStripe(hs, lset, hash);
@@ -102,8 +109,8 @@ MemSeries* Head::GetOrCreate(const labels::Labels& lset, uint64_t ref_hint,
       for (const labels::Label& l : lset) {
         interned.emplace_back(interner_.Intern(l.name), interner_.Intern(l.value));
       }
-      owned = std::make_unique<MemSeries>(ref, std::move(interned));
-      m = owned.get();
+      owned = pool_.New(ref, std::move(interned));
+      m = owned;
       auto [it, inserted] = hs.by_hash.emplace(hash, m);
       if (!inserted) hs.conflicts[hash].push_back(m);
     }
@@ -115,11 +122,11 @@ MemSeries* Head::GetOrCreate(const labels::Labels& lset, uint64_t ref_hint,
   }
   // Not yet in the ref map: nobody else can know this ref, and garbage collection walks the
   // ref map, so the series is safe between the two stripes.
-  MemSeries* m = owned.get();
+  MemSeries* m = owned;
   {
     Stripe& rs = StripeFor(m->ref());
     std::lock_guard l(rs.mu);
-    rs.by_ref.emplace(m->ref(), std::move(owned));
+    rs.by_ref.emplace(m->ref(), m);
   }
   postings_.Add(m->ref(), m->interned_labels());
   num_series_.fetch_add(1, std::memory_order_relaxed);
@@ -188,13 +195,13 @@ absl::Status Head::Delete(const std::vector<uint64_t>& refs, int64_t mint, int64
 void Head::Truncate(int64_t mint) {
   metrics_->truncations.Inc();
   SetMinValidTime(std::max(min_valid_time_.load(), mint));
-  std::vector<std::unique_ptr<MemSeries>> dead;
+  std::vector<MemSeries*> dead;
   int64_t new_min = std::numeric_limits<int64_t>::max();
   for (int j = 0; j < opts_.stripes; ++j) {
     Stripe& rs = stripes_[j];
     std::lock_guard l(rs.mu);
     for (auto it = rs.by_ref.begin(); it != rs.by_ref.end();) {
-      MemSeries* m = it->second.get();
+      MemSeries* m = it->second;
       bool removable;
       {
         std::lock_guard sl(SeriesMutex(m->ref()));
@@ -226,13 +233,13 @@ void Head::Truncate(int64_t mint) {
         if (v.empty()) hs.conflicts.erase(cit);
       }
       if (&hs != &rs) hs.mu.unlock();
-      dead.push_back(std::move(it->second));
+      dead.push_back(m);
       rs.by_ref.erase(it++);
     }
   }
   std::vector<std::pair<uint64_t, const std::vector<InternedLabel>*>> gone;
   gone.reserve(dead.size());
-  for (const auto& m : dead) gone.emplace_back(m->ref(), &m->interned_labels());
+  for (const MemSeries* m : dead) gone.emplace_back(m->ref(), &m->interned_labels());
   postings_.Delete(gone);
   if (absl::Status st = chunks_->Truncate(mint); !st.ok()) {
     log::Error("Removing old head chunk files failed", {{"err", st.ToString()}});
@@ -248,11 +255,12 @@ void Head::Truncate(int64_t mint) {
     }
     tombstones_ = std::move(kept);
   }
-  for (const auto& m : dead) {
+  for (MemSeries* m : dead) {
     for (const auto& [n, v] : m->interned_labels()) {
       interner_.Release(n);
       interner_.Release(v);
     }
+    pool_.Delete(m);
   }
   num_series_.fetch_sub(dead.size(), std::memory_order_relaxed);
   metrics_->series_removed.Add(static_cast<double>(dead.size()));

@@ -25,6 +25,7 @@
 #include "tsdb/head/interner.h"
 #include "tsdb/head/mem_series.h"
 #include "tsdb/head/postings.h"
+#include "tsdb/head/series_pool.h"
 #include "tsdb/querier/chunk_series.h"
 #include "tsdb/record/record.h"
 #include "tsdb/tombstones/tombstones.h"
@@ -133,13 +134,14 @@ class Head {
   std::unique_ptr<metrics::Registry> own_registry_;
   std::unique_ptr<HeadMetrics> metrics_;
   std::shared_ptr<chunks::HeadChunks> chunks_;
+  SeriesPool pool_;  // before the stripes: they point into it
   std::unique_ptr<Stripe[]> stripes_;
   std::unique_ptr<std::mutex[]> series_mu_;
   uint64_t mask_;
   Interner interner_;
   MemPostings postings_;
   std::atomic<uint64_t> last_ref_{0};
-  std::atomic<uint64_t> next_appender_id_{1};
+  std::atomic<uint32_t> next_appender_id_{1};
   std::atomic<size_t> num_series_{0};
   std::atomic<int64_t> min_time_{std::numeric_limits<int64_t>::max()};
   std::atomic<int64_t> max_time_{std::numeric_limits<int64_t>::min()};

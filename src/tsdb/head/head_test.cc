@@ -85,6 +85,29 @@ TEST(HeadTest, RejectsOutOfOrderDuplicateAndOutOfBoundsSamples) {
   EXPECT_EQ(Samples(h, L("a")).size(), 1u);
 }
 
+TEST(HeadTest, InBatchChecksUseEachSeriesLatestPendingSample) {
+  Head h({});
+  auto app = h.NewAppender();
+  ASSERT_TRUE(app->Append(0, L("a"), 1000, 1).ok());
+  ASSERT_TRUE(app->Append(0, L("b"), 1000, 1).ok());
+  ASSERT_TRUE(app->Append(0, L("a"), 2000, 2).ok());  // the second sample of a series
+  ASSERT_TRUE(app->Append(0, L("b"), 3000, 3).ok());
+  ASSERT_TRUE(app->Append(0, L("a"), 4000, 4).ok());
+  EXPECT_EQ(app->Append(0, L("a"), 3000, 9).status().message(), "out of order sample");
+  EXPECT_EQ(app->Append(0, L("b"), 3000, 9).status().message(), "duplicate sample for timestamp");
+  EXPECT_TRUE(app->Append(0, L("b"), 3000, 3).ok());  // the same sample again: a no-op
+  // Another appender's pending samples do not constrain this one's.
+  auto other = h.NewAppender();
+  ASSERT_TRUE(other->Append(0, L("a"), 1500, 7).ok());
+  ASSERT_TRUE(app->Commit().ok());
+  using P = std::vector<std::pair<int64_t, double>>;
+  EXPECT_EQ(Samples(h, L("a")), (P{{1000, 1}, {2000, 2}, {4000, 4}}));
+  EXPECT_EQ(Samples(h, L("b")), (P{{1000, 1}, {3000, 3}}));
+  // Committed after newer samples: dropped at commit as out of order.
+  ASSERT_TRUE(other->Commit().ok());
+  EXPECT_EQ(Samples(h, L("a")).size(), 3u);
+}
+
 TEST(HeadTest, CommitLogsSeriesBeforeSamplesAndFailsWithTheLog) {
   std::vector<std::string> logged;
   bool fail = false;

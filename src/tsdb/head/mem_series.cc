@@ -1,6 +1,11 @@
 #include "tsdb/head/mem_series.h"
 
+#include <algorithm>
+
 namespace argus::tsdb::head {
+
+static_assert(sizeof(MemSeries) == 128, "an append touches the first of two cache lines");
+
 namespace {
 
 // Prometheus's computeChunkEndTime: once a chunk holds a quarter of its target, pick the end
@@ -28,38 +33,34 @@ absl::string_view MemSeries::Get(absl::string_view name) const {
 }
 
 bool MemSeries::Append(int64_t t, double v, int64_t chunk_range, chunks::HeadChunks& store) {
-  if (!empty() && t <= last_t_) return false;
-  if (!head_.has_value()) {
+  const int n = head_.num_samples();
+  if (n == 0) {
     CutHeadChunk(t, chunk_range, store);
   } else {
-    const int n = head_->num_samples();
-    if (n == kSamplesPerChunk / 4) next_at_ = ChunkEndTime(head_min_t_, last_t_, next_at_);
+    const int64_t last_t = head_.last_t();
+    if (t <= last_t) return false;
+    if (n == kSamplesPerChunk / 4) next_at_ = ChunkEndTime(head_min_t_, last_t, next_at_);
     if (t >= next_at_ || n >= kSamplesPerChunk * 2) CutHeadChunk(t, chunk_range, store);
   }
-  head_->Append(t, v);
-  last_t_ = t;
-  last_v_ = v;
+  head_.Append(t, v);
   return true;
 }
 
 void MemSeries::CutHeadChunk(int64_t t, int64_t chunk_range, chunks::HeadChunks& store) {
-  size_t reserve = kOpenChunkBytes;
-  if (head_.has_value()) {
-    closed_.push_back(store.Write(ref_, head_min_t_, last_t_, head_->bytes()));
-    // The next chunk will likely be as big as this one. Sizes rounded to 64 bytes keep the
-    // buffers in few size classes, so that a million series cutting chunks in lock-step
-    // reuse each other's freed buffers instead of fragmenting the heap.
-    reserve = (head_->bytes().size() + 16 + 63) / 64 * 64;
+  if (head_.num_samples() > 0) {
+    closed_.push_back(store.Write(ref_, head_min_t_, head_.last_t(), head_.bytes()));
   }
-  head_.emplace();
-  head_->Reserve(reserve);
+  // Each chunk starts small and grows as it fills: at any moment a head's open chunks are on
+  // average half full, and sizing them for the whole chunk up front would double their memory.
+  head_ = chunkenc::XorAppender();
+  head_.Reserve(kOpenChunkBytes);
   head_min_t_ = t;
   next_at_ = RangeEnd(t, chunk_range);
 }
 
 int64_t MemSeries::min_time(const chunks::HeadChunks& store) const {
   if (!closed_.empty()) return store.TimeRange(closed_.front()).first;
-  return head_.has_value() ? head_min_t_ : std::numeric_limits<int64_t>::min();
+  return head_.num_samples() > 0 ? head_min_t_ : std::numeric_limits<int64_t>::min();
 }
 
 void MemSeries::Chunks(int64_t mint, int64_t maxt, const chunks::HeadChunks& store,
@@ -74,9 +75,9 @@ void MemSeries::Chunks(int64_t mint, int64_t maxt, const chunks::HeadChunks& sto
       out->keepalive.push_back(std::move(owner));
     }
   }
-  if (head_.has_value() && last_t_ >= mint && head_min_t_ <= maxt) {
-    auto copy = std::make_shared<const std::string>(head_->bytes());
-    out->chunks.push_back({head_min_t_, last_t_, *copy});
+  if (head_.num_samples() > 0 && head_.last_t() >= mint && head_min_t_ <= maxt) {
+    auto copy = std::make_shared<const std::string>(head_.CopyBytes());
+    out->chunks.push_back({head_min_t_, head_.last_t(), *copy});
     out->keepalive.push_back(std::move(copy));
   }
 }
@@ -85,7 +86,9 @@ void MemSeries::TruncateBefore(int64_t mint, const chunks::HeadChunks& store) {
   size_t drop = 0;
   while (drop < closed_.size() && store.TimeRange(closed_[drop]).second < mint) ++drop;
   closed_.erase(closed_.begin(), closed_.begin() + drop);
-  if (closed_.empty() && head_.has_value() && last_t_ < mint) head_.reset();
+  if (closed_.empty() && head_.num_samples() > 0 && head_.last_t() < mint) {
+    head_ = chunkenc::XorAppender();
+  }
 }
 
 }  // namespace argus::tsdb::head

@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,8 +26,10 @@ inline int64_t RangeEnd(int64_t t, int64_t width) { return (t / width) * width +
 
 using InternedLabel = std::pair<const std::string*, const std::string*>;
 
-// Not thread-safe: the head guards each series with the lock of its stripe.
-class MemSeries {
+// Not thread-safe: the head guards each series with the lock of its stripe. What an append
+// touches fills the first cache line; the rest is read when series are created, looked up by
+// labels, queried or truncated.
+class alignas(64) MemSeries {
  public:
   // REQUIRES: `labels` sorted by name, names unique, strings interned by the head.
   MemSeries(uint64_t ref, std::vector<InternedLabel> labels)
@@ -48,12 +49,14 @@ class MemSeries {
   // ahead of an Append.
   void PrefetchSeries() const { __builtin_prefetch(this); }
   void PrefetchChunk() const {
-    if (head_.has_value()) __builtin_prefetch(head_->bytes().data() + head_->bytes().size() - 1);
+    if (const char* tail = head_.tail(); tail != nullptr) __builtin_prefetch(tail);
   }
-  bool empty() const { return !head_.has_value() && closed_.empty(); }
+  // Without samples. A series has an open chunk whenever it has samples.
+  bool empty() const { return head_.num_samples() == 0; }
   int64_t min_time(const chunks::HeadChunks& store) const;
-  int64_t max_time() const { return last_t_; }
-  double last_value() const { return last_v_; }
+  // The last sample. REQUIRES: !empty().
+  int64_t max_time() const { return head_.last_t(); }
+  double last_value() const { return head_.last_v(); }
 
   // Appends the chunks overlapping [mint, maxt] to `out`. The open chunk is copied; closed
   // ones are read from `store` in place.
@@ -62,13 +65,11 @@ class MemSeries {
   // samples since is empty() afterwards.
   void TruncateBefore(int64_t mint, const chunks::HeadChunks& store);
 
-  // Bookkeeping of appenders with uncommitted samples for this series: the last one's id and
-  // its last pending timestamp and value (checked like committed ones), and how many pending
-  // samples or lookups pin the series against garbage collection.
+  // Bookkeeping of appenders with uncommitted samples for this series: the id of the last one
+  // (its pending samples are checked like committed ones; it keeps their times itself), and
+  // how many pending samples or lookups pin the series against garbage collection.
   struct Pending {
-    uint64_t appender = 0;
-    int64_t t = std::numeric_limits<int64_t>::min();
-    double v = 0;
+    uint32_t appender = 0;  // 0: none
     uint32_t pins = 0;
   };
   Pending& pending() { return pending_; }
@@ -76,16 +77,16 @@ class MemSeries {
  private:
   void CutHeadChunk(int64_t t, int64_t chunk_range, chunks::HeadChunks& store);
 
+  // Hot: the open chunk (no samples when there is none), its first timestamp and when to cut.
+  chunkenc::XorAppender head_;
+  int64_t head_min_t_ = 0;
+  int64_t next_at_ = std::numeric_limits<int64_t>::min();  // cut the head chunk at t >= this
+  // Cold.
   uint64_t ref_;
   std::vector<InternedLabel> labels_;
   // Refs of the full chunks in the HeadChunks store, oldest first (their time ranges are
   // stored with them: 8 bytes per chunk here).
   std::vector<uint64_t> closed_;
-  std::optional<chunkenc::XorAppender> head_;
-  int64_t head_min_t_ = 0;
-  int64_t next_at_ = std::numeric_limits<int64_t>::min();  // cut the head chunk at t >= this
-  int64_t last_t_ = std::numeric_limits<int64_t>::min();
-  double last_v_ = 0;
   Pending pending_;
 };
 

@@ -4,6 +4,7 @@
 
 #include "gtest/gtest.h"
 #include "tsdb/head/interner.h"
+#include "tsdb/head/series_pool.h"
 
 namespace argus::tsdb::head {
 namespace {
@@ -72,6 +73,29 @@ TEST(MemSeriesTest, TruncateDropsOldChunks) {
   EXPECT_EQ(s.min_time(*store), kHour);
   s.TruncateBefore(3 * kHour, *store);
   EXPECT_TRUE(s.empty());
+}
+
+}  // namespace
+}  // namespace argus::tsdb::head
+
+namespace argus::tsdb::head {
+namespace {
+
+TEST(SeriesPoolTest, HandsOutAlignedSlotsInOrderAndReusesFreedOnes) {
+  SeriesPool pool;
+  Interner in;
+  MemSeries* a = pool.New(1, std::vector<InternedLabel>{{in.Intern("a"), in.Intern("1")}});
+  MemSeries* b = pool.New(2, std::vector<InternedLabel>{{in.Intern("a"), in.Intern("2")}});
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(a) % 64, 0u);
+  EXPECT_EQ(reinterpret_cast<char*>(b) - reinterpret_cast<char*>(a),
+            static_cast<ptrdiff_t>(sizeof(MemSeries)));
+  pool.Delete(a);
+  MemSeries* c = pool.New(3, std::vector<InternedLabel>{});
+  EXPECT_EQ(c, a);
+  EXPECT_EQ(c->ref(), 3u);
+  EXPECT_EQ(b->Get("a"), "2");
+  pool.Delete(b);
+  pool.Delete(c);
 }
 
 }  // namespace

@@ -142,7 +142,7 @@ absl::Status RemoveDeleted(const std::vector<tombstones::Interval>& deleted, Chu
     }
     RETURN_IF_ERROR(it.status());
     if (app.num_samples() == 0) continue;
-    auto bytes = std::make_shared<const std::string>(app.bytes());
+    auto bytes = std::make_shared<const std::string>(std::string(app.bytes()));
     kept.push_back({mint, maxt, *bytes});
     series->keepalive.push_back(std::move(bytes));
   }

@@ -10,7 +10,7 @@ namespace {
 void AddChunk(ChunkSeries* s, int64_t from, int64_t to, int64_t step) {
   chunkenc::XorAppender app;
   for (int64_t t = from; t < to; t += step) app.Append(t, static_cast<double>(t));
-  auto bytes = std::make_shared<const std::string>(app.bytes());
+  auto bytes = std::make_shared<const std::string>(std::string(app.bytes()));
   s->chunks.push_back({from, app.last_t(), *bytes});
   s->keepalive.push_back(bytes);
 }
