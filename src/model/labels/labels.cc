@@ -58,17 +58,28 @@ std::string Labels::ToString() const {
 }
 
 uint64_t Labels::Hash() const {
-  // One-shot over a reused buffer: the streaming API allocated its state on every call.
-  thread_local std::string buf;
-  buf.clear();
-  for (const Label& l : labels_) {
-    buf.append(l.name.data(), l.name.size());
-    buf.push_back('\xff');
-    buf.append(l.value.data(), l.value.size());
-    buf.push_back('\xff');
-  }
-  return XXH64(buf.data(), buf.size(), 0);
+  LabelsHasher h;
+  for (const Label& l : labels_) h.Add(l.name, l.value);
+  return h.Finish();
 }
+
+// One-shot over a reused buffer: the streaming API allocated its state on every call.
+LabelsHasher::LabelsHasher()
+    : buf_([]() -> std::string& {
+        thread_local std::string buf;
+        return buf;
+      }()) {
+  buf_.clear();
+}
+
+void LabelsHasher::Add(absl::string_view name, absl::string_view value) {
+  buf_.append(name.data(), name.size());
+  buf_.push_back('\xff');
+  buf_.append(value.data(), value.size());
+  buf_.push_back('\xff');
+}
+
+uint64_t LabelsHasher::Finish() const { return XXH64(buf_.data(), buf_.size(), 0); }
 
 int Compare(const Labels& a, const Labels& b) {
   const size_t n = std::min(a.size(), b.size());

@@ -56,4 +56,16 @@ class Labels {
 
 int Compare(const Labels& a, const Labels& b);
 
+// Labels::Hash of labels held some other way: Add each pair in label order, then Finish. At
+// most one alive per thread at a time (they share a buffer).
+class LabelsHasher {
+ public:
+  LabelsHasher();
+  void Add(absl::string_view name, absl::string_view value);
+  uint64_t Finish() const;
+
+ private:
+  std::string& buf_;
+};
+
 }  // namespace argus::labels

@@ -23,8 +23,9 @@ ChunkBytes& ChunkBytes::operator=(ChunkBytes&& o) noexcept {
 ChunkBytes::~ChunkBytes() { std::free(data_); }
 
 void ChunkBytes::Grow(size_t min) {
-  // 1.25x, rounded up to 16 bytes (malloc's granule).
-  Realloc((std::max<size_t>(min, cap_ + cap_ / 4) + 15) / 16 * 16);
+  // By an eighth, at least 64 bytes, in multiples of 64: chunks grow through the same few
+  // sizes, so the buffers one series outgrows fit the next series growing into that size.
+  Realloc((std::max<size_t>(min, cap_ + std::max<size_t>(64, cap_ / 8)) + 63) / 64 * 64);
 }
 
 void ChunkBytes::Realloc(size_t cap) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 #include "base/check.h"
 #include "base/logging.h"
 #include "base/status.h"
@@ -9,15 +11,6 @@
 #include "tsdb/head/head_metrics.h"
 
 namespace argus::tsdb::head {
-
-struct Head::Stripe {
-  mutable std::mutex mu;  // guards the maps below
-  // The series whose ref falls in this stripe (owned by the head, memory from its pool).
-  absl::flat_hash_map<uint64_t, MemSeries*> by_ref;
-  // Series whose label hash falls in this stripe; colliding hashes go to `conflicts`.
-  absl::flat_hash_map<uint64_t, MemSeries*> by_hash;
-  absl::flat_hash_map<uint64_t, std::vector<MemSeries*>> conflicts;
-};
 
 namespace {
 
@@ -30,7 +23,47 @@ bool SameLabels(const MemSeries& s, const labels::Labels& lset) {
   return true;
 }
 
+// Series sets hold only pointers (8 bytes a slot rather than 16 for a key and a pointer); the
+// keys are read from the series. Lookups are heterogeneous: by ref, or by label set and hash.
+// Elements are distinct by identity: a corrupt WAL naming one ref twice leaves two series under
+// it (the lookup finds one), which are freed like any other.
+struct ByRefHash {
+  using is_transparent = void;
+  size_t operator()(uint64_t ref) const { return absl::Hash<uint64_t>()(ref); }
+  size_t operator()(const MemSeries* m) const { return (*this)(m->ref()); }
+};
+struct ByRefEq {
+  using is_transparent = void;
+  bool operator()(const MemSeries* a, const MemSeries* b) const { return a == b; }
+  bool operator()(const MemSeries* a, uint64_t ref) const { return a->ref() == ref; }
+  bool operator()(uint64_t ref, const MemSeries* a) const { return a->ref() == ref; }
+};
+struct LabelsKey {
+  const labels::Labels& lset;
+  uint64_t hash;
+};
+// Remixed: the low bits of a label hash pick the stripe, so within one they are all alike.
+struct ByLabelsHash {
+  using is_transparent = void;
+  size_t operator()(const LabelsKey& k) const { return absl::Hash<uint64_t>()(k.hash); }
+  size_t operator()(const MemSeries* m) const { return absl::Hash<uint64_t>()(m->LabelsHash()); }
+};
+struct ByLabelsEq {
+  using is_transparent = void;
+  bool operator()(const MemSeries* a, const MemSeries* b) const { return a == b; }
+  bool operator()(const MemSeries* a, const LabelsKey& k) const { return SameLabels(*a, k.lset); }
+  bool operator()(const LabelsKey& k, const MemSeries* a) const { return SameLabels(*a, k.lset); }
+};
+
 }  // namespace
+
+struct Head::Stripe {
+  mutable std::mutex mu;  // guards the sets below
+  // The series whose ref falls in this stripe (owned by the head, memory from its pool).
+  absl::flat_hash_set<MemSeries*, ByRefHash, ByRefEq> by_ref;
+  // The series whose label hash falls in this stripe.
+  absl::flat_hash_set<MemSeries*, ByLabelsHash, ByLabelsEq> by_labels;
+};
 
 Head::Head(HeadOptions opts) : opts_(std::move(opts)) {
   ARGUS_CHECK(opts_.stripes > 0 && (opts_.stripes & (opts_.stripes - 1)) == 0,
@@ -49,7 +82,7 @@ Head::Head(HeadOptions opts) : opts_(std::move(opts)) {
 
 Head::~Head() {
   for (int j = 0; j < opts_.stripes; ++j) {
-    for (auto& [ref, m] : stripes_[j].by_ref) pool_.Delete(m);
+    for (MemSeries* m : stripes_[j].by_ref) pool_.Delete(m);
   }
 }
 
@@ -73,15 +106,8 @@ void Head::SetMinValidTime(int64_t t) { min_valid_time_.store(t, std::memory_ord
 
 // REQUIRES: s.mu held.
 MemSeries* Head::FindInStripe(const Stripe& s, const labels::Labels& lset, uint64_t hash) {
-  auto it = s.by_hash.find(hash);
-  if (it == s.by_hash.end()) return nullptr;
-  if (SameLabels(*it->second, lset)) return it->second;
-  auto cit = s.conflicts.find(hash);
-  if (cit == s.conflicts.end()) return nullptr;
-  for (MemSeries* m : cit->second) {
-    if (SameLabels(*m, lset)) return m;
-  }
-  return nullptr;
+  auto it = s.by_labels.find(LabelsKey{lset, hash});
+  return it == s.by_labels.end() ? nullptr : *it;
 }
 
 MemSeries* Head::GetByRef(uint64_t ref, std::unique_lock<std::mutex>* lock) const {
@@ -91,7 +117,7 @@ MemSeries* Head::GetByRef(uint64_t ref, std::unique_lock<std::mutex>* lock) cons
   if (it == s.by_ref.end()) return nullptr;
   // Taken before the stripe is released: garbage collection needs this mutex to free it.
   if (lock != nullptr) *lock = std::unique_lock(SeriesMutex(ref));
-  return it->second;
+  return *it;
 }
 
 MemSeries* Head::GetOrCreate(const labels::Labels& lset, uint64_t ref_hint,
@@ -111,8 +137,7 @@ MemSeries* Head::GetOrCreate(const labels::Labels& lset, uint64_t ref_hint,
       }
       owned = pool_.New(ref, std::move(interned));
       m = owned;
-      auto [it, inserted] = hs.by_hash.emplace(hash, m);
-      if (!inserted) hs.conflicts[hash].push_back(m);
+      hs.by_labels.insert(m);
     }
     *created = owned != nullptr;
     if (owned == nullptr) {
@@ -126,7 +151,7 @@ MemSeries* Head::GetOrCreate(const labels::Labels& lset, uint64_t ref_hint,
   {
     Stripe& rs = StripeFor(m->ref());
     std::lock_guard l(rs.mu);
-    rs.by_ref.emplace(m->ref(), m);
+    rs.by_ref.insert(m);
   }
   postings_.Add(m->ref(), m->interned_labels());
   num_series_.fetch_add(1, std::memory_order_relaxed);
@@ -155,8 +180,8 @@ bool Head::SeriesChunks(uint64_t ref, int64_t mint, int64_t maxt, ChunkSeries* o
     auto it = s.by_ref.find(ref);
     if (it == s.by_ref.end()) return false;
     std::lock_guard sl(SeriesMutex(ref));
-    out->labels = it->second->Labels();
-    it->second->Chunks(mint, maxt, *chunks_, out);
+    out->labels = (*it)->Labels();
+    (*it)->Chunks(mint, maxt, *chunks_, out);
   }
   absl::MutexLock l(&tombstones_mu_);
   if (const auto* ivs = tombstones_.Get(ref); ivs != nullptr) *deleted = *ivs;
@@ -168,7 +193,7 @@ bool Head::SeriesLabels(uint64_t ref, labels::Labels* out) const {
   std::lock_guard l(s.mu);
   auto it = s.by_ref.find(ref);
   if (it == s.by_ref.end()) return false;
-  *out = it->second->Labels();
+  *out = (*it)->Labels();
   return true;
 }
 
@@ -201,7 +226,7 @@ void Head::Truncate(int64_t mint) {
     Stripe& rs = stripes_[j];
     std::lock_guard l(rs.mu);
     for (auto it = rs.by_ref.begin(); it != rs.by_ref.end();) {
-      MemSeries* m = it->second;
+      MemSeries* m = *it;
       bool removable;
       {
         std::lock_guard sl(SeriesMutex(m->ref()));
@@ -213,25 +238,10 @@ void Head::Truncate(int64_t mint) {
         ++it;
         continue;
       }
-      const uint64_t hash = m->Labels().Hash();
-      Stripe& hs = StripeFor(hash);
+      Stripe& hs = StripeFor(m->LabelsHash());
       // Lock order: ref stripe, then hash stripe (creation never nests them).
       if (&hs != &rs) hs.mu.lock();
-      auto hit = hs.by_hash.find(hash);
-      auto cit = hs.conflicts.find(hash);
-      if (hit != hs.by_hash.end() && hit->second == m) {
-        if (cit != hs.conflicts.end()) {
-          hit->second = cit->second.back();
-          cit->second.pop_back();
-          if (cit->second.empty()) hs.conflicts.erase(cit);
-        } else {
-          hs.by_hash.erase(hit);
-        }
-      } else if (cit != hs.conflicts.end()) {
-        auto& v = cit->second;
-        v.erase(std::remove(v.begin(), v.end(), m), v.end());
-        if (v.empty()) hs.conflicts.erase(cit);
-      }
+      hs.by_labels.erase(m);
       if (&hs != &rs) hs.mu.unlock();
       dead.push_back(m);
       rs.by_ref.erase(it++);

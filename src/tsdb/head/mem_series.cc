@@ -25,6 +25,12 @@ labels::Labels MemSeries::Labels() const {
   return labels::Labels::FromSorted(std::move(out));
 }
 
+uint64_t MemSeries::LabelsHash() const {
+  labels::LabelsHasher h;
+  for (const auto& [n, v] : labels_) h.Add(*n, *v);
+  return h.Finish();
+}
+
 absl::string_view MemSeries::Get(absl::string_view name) const {
   for (const auto& [n, v] : labels_) {
     if (*n == name) return *v;

@@ -38,6 +38,8 @@ class alignas(64) MemSeries {
   uint64_t ref() const { return ref_; }
   const std::vector<InternedLabel>& interned_labels() const { return labels_; }
   labels::Labels Labels() const;
+  // Labels().Hash() without building the labels.
+  uint64_t LabelsHash() const;
   // The value of label `name`, "" when absent.
   absl::string_view Get(absl::string_view name) const;
 

@@ -10,8 +10,8 @@ void* SeriesPool::Slot() {
     return p;
   }
   if (used_ == kSlabSlots) {
-    slabs_.emplace_back(::operator new(kSlabSlots * sizeof(MemSeries),
-                                       std::align_val_t{alignof(MemSeries)}));
+    slabs_.emplace_back(
+        ::operator new (kSlabSlots * sizeof(MemSeries), std::align_val_t{alignof(MemSeries)}));
     used_ = 0;
   }
   return static_cast<char*>(slabs_.back().get()) + sizeof(MemSeries) * used_++;

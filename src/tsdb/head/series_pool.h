@@ -29,7 +29,7 @@ class SeriesPool {
  private:
   static constexpr size_t kSlabSlots = 4096;
   struct SlabDeleter {
-    void operator()(void* p) const { ::operator delete(p, std::align_val_t{alignof(MemSeries)}); }
+    void operator()(void* p) const { ::operator delete (p, std::align_val_t{alignof(MemSeries)}); }
   };
 
   void* Slot();
