@@ -7,7 +7,11 @@
 // written by wlog::WAL with its defaults (snappy compression, 128 MiB segments), so the data
 // directory opens in `prometheus --storage.tsdb.path` and in argus::tsdb::DB alike.
 //
-// Usage: wal_gen OUT_DATA_DIR [SERIES=1000000] [SAMPLES=120]
+// Usage: wal_gen OUT_DATA_DIR [SERIES=1000000] [SAMPLES=120] [END_UNIX_MS]
+// END_UNIX_MS replaces "now" (with no boundary adjustment), to reproduce a given layout: e.g.
+// with 120 samples, ending 29 min before a 2 h boundary makes Prometheus's chunk-end rule
+// split the 59 min left into two chunks, so every series cuts its chunk two samples before the
+// end and replay also writes a million chunks to chunks_head/.
 // Prints the series, samples, records, WAL bytes and time taken. Exit code 1 on any error;
 // OUT_DATA_DIR/wal must not exist yet.
 #include <algorithm>
@@ -38,8 +42,9 @@ int Fail(const absl::Status& st) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2 || argc > 4) {
-    std::fprintf(stderr, "usage: wal_gen OUT_DATA_DIR [SERIES=1000000] [SAMPLES=120]\n");
+  if (argc < 2 || argc > 5) {
+    std::fprintf(stderr,
+                 "usage: wal_gen OUT_DATA_DIR [SERIES=1000000] [SAMPLES=120] [END_UNIX_MS]\n");
     return 2;
   }
   const std::string out = argv[1];
@@ -64,7 +69,11 @@ int main(int argc, char** argv) {
   constexpr int64_t kRange = 2 * 3600 * 1000;
   const int64_t span = static_cast<int64_t>(rounds) * argus::bench::kScrapeIntervalMs;
   int64_t end = absl::ToUnixMillis(start);
-  if (span <= kRange && end % kRange < span) end -= end % kRange;
+  if (argc > 4) {
+    end = std::strtoll(argv[4], nullptr, 10);
+  } else if (span <= kRange && end % kRange < span) {
+    end -= end % kRange;
+  }
   const int64_t t0 = end - span;
   const uint64_t per = argus::bench::kSeriesPerInstance;
   std::string rec;

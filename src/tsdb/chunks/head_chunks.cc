@@ -34,29 +34,33 @@ absl::StatusOr<std::unique_ptr<HeadChunks>> HeadChunks::Open(Env* env, std::stri
   return std::unique_ptr<HeadChunks>(new HeadChunks(env, std::move(dir), file_size));
 }
 
-absl::Status HeadChunks::Persist(File& f, size_t index) {
+void HeadChunks::Persist(std::unique_lock<std::mutex>& l, size_t index) {
+  File& f = *files_[index];
+  f.persisting = true;
+  // The buffer no longer changes, and only this thread replaces it.
+  const absl::string_view bytes(f.data, f.size);
+  l.unlock();
   const std::string path = JoinPath(dir_, FileName(index));
-  ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> w, env_->NewWritableFile(path));
-  RETURN_IF_ERROR(w->Append(absl::string_view(f.data, f.size)));
-  RETURN_IF_ERROR(w->Close());
-  ASSIGN_OR_RETURN(std::unique_ptr<MappedFile> m, env_->MapFile(path));
-  f.data = m->data().data();
+  absl::StatusOr<std::unique_ptr<MappedFile>> mapped = [&]() -> decltype(mapped) {
+    ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> w, env_->NewWritableFile(path));
+    RETURN_IF_ERROR(w->Append(bytes));
+    RETURN_IF_ERROR(w->Close());
+    return env_->MapFile(path);
+  }();
+  l.lock();
+  f.persisting = false;
+  if (!mapped.ok()) {
+    log::Error("Keeping head chunks in memory: writing their file failed",
+               {{"err", mapped.status().ToString()}});
+    return;
+  }
+  f.data = (*mapped)->data().data();
   // Readers that took the buffer keep it alive until they are done.
-  f.owner = std::shared_ptr<const MappedFile>(std::move(m));
-  return absl::OkStatus();
+  f.owner = std::shared_ptr<const MappedFile>(std::move(*mapped));
 }
 
 void HeadChunks::Cut(uint64_t need) {
-  if (!files_.empty() && files_.back() != nullptr) {
-    File& f = *files_.back();
-    if (!dir_.empty()) {
-      if (absl::Status st = Persist(f, files_.size() - 1); !st.ok()) {
-        log::Error("Keeping head chunks in memory: writing their file failed",
-                   {{"err", st.ToString()}});
-      }
-    }
-    f.buffer = nullptr;
-  }
+  if (!files_.empty() && files_.back() != nullptr) files_.back()->buffer = nullptr;
   auto f = std::make_unique<File>();
   capacity_ = std::max(file_size_, need + kHeaderSize);
   // Straight from mmap: these megabyte buffers come and go as files fill, and from the malloc
@@ -86,9 +90,12 @@ uint64_t HeadChunks::Write(uint64_t series_ref, int64_t min_time, int64_t max_ti
   }
   const size_t body = kFixedSize + len_size + data.size();
   const uint64_t need = body + 4;
-  absl::MutexLock l(&mu_);
-  if (files_.empty() || files_.back() == nullptr || files_.back()->size + need > capacity_) {
+  std::unique_lock l(mu_);
+  while (files_.empty() || files_.back() == nullptr || files_.back()->size + need > capacity_) {
+    const bool had_active = !files_.empty() && files_.back() != nullptr;
     Cut(need);
+    // Others may cut again while the lock is released: hence the loop.
+    if (had_active && !dir_.empty()) Persist(l, files_.size() - 2);
   }
   File& f = *files_.back();
   char* p = f.buffer + f.size;
@@ -108,7 +115,7 @@ uint64_t HeadChunks::Write(uint64_t series_ref, int64_t min_time, int64_t max_ti
 absl::string_view HeadChunks::Read(uint64_t ref, std::shared_ptr<const void>* keepalive) const {
   const char* base;
   {
-    absl::MutexLock l(&mu_);
+    std::lock_guard l(mu_);
     const File& f = *files_[ref >> 32];
     *keepalive = f.owner;
     base = f.data;
@@ -123,7 +130,7 @@ absl::string_view HeadChunks::Read(uint64_t ref, std::shared_ptr<const void>* ke
 std::pair<int64_t, int64_t> HeadChunks::TimeRange(uint64_t ref) const {
   const char* base;
   {
-    absl::MutexLock l(&mu_);
+    std::lock_guard l(mu_);
     base = files_[ref >> 32]->data;
   }
   const char* p = base + static_cast<uint32_t>(ref);
@@ -131,9 +138,9 @@ std::pair<int64_t, int64_t> HeadChunks::TimeRange(uint64_t ref) const {
 }
 
 absl::Status HeadChunks::Truncate(int64_t min_time) {
-  absl::MutexLock l(&mu_);
+  std::lock_guard l(mu_);
   for (size_t i = 0; i + 1 < files_.size(); ++i) {
-    if (files_[i] == nullptr || files_[i]->max_time >= min_time) continue;
+    if (files_[i] == nullptr || files_[i]->max_time >= min_time || files_[i]->persisting) continue;
     // Queries still reading it hold its owner; the mapping outlives the unlinked file.
     files_[i].reset();
     if (!dir_.empty()) RETURN_IF_ERROR(env_->RemoveFile(JoinPath(dir_, FileName(i))));

@@ -9,12 +9,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "base/env.h"
 
 namespace argus::tsdb::chunks {
@@ -49,22 +49,24 @@ class HeadChunks {
     char* buffer = nullptr;             // the active file's buffer, while it is written to
     uint64_t size = 0;
     int64_t max_time = INT64_MIN;
+    bool persisting = false;  // being written out (outside the lock): not to be truncated
   };
   HeadChunks(Env* env, std::string dir, uint64_t file_size)
       : env_(env), dir_(std::move(dir)), file_size_(file_size) {}
-  // Finishes the active file (written out and mapped when there is a directory) and starts
-  // a new one big enough for `need` bytes.
-  void Cut(uint64_t need) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Writes the active file out and maps it in place of its buffer.
-  absl::Status Persist(File& f, size_t index) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Starts a new active file big enough for `need` bytes. REQUIRES: mu_ held.
+  void Cut(uint64_t need);
+  // Writes out and maps file `index` (no longer active) in place of its buffer. Called with
+  // `l` holding mu_; releases it during the I/O, so that other writers carry on meanwhile.
+  void Persist(std::unique_lock<std::mutex>& l, size_t index);
 
   Env* env_;
   const std::string dir_;
   const uint64_t file_size_;
-  mutable absl::Mutex mu_;
+  // Guards the members below. std::, as the head's hot-path locks (see Head).
+  mutable std::mutex mu_;
   // Index = file number; truncated files are null.
-  std::vector<std::unique_ptr<File>> files_ ABSL_GUARDED_BY(mu_);
-  uint64_t capacity_ ABSL_GUARDED_BY(mu_) = 0;  // of the active (last) file's buffer
+  std::vector<std::unique_ptr<File>> files_;
+  uint64_t capacity_ = 0;  // of the active (last) file's buffer
 };
 
 }  // namespace argus::tsdb::chunks
