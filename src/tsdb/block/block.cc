@@ -19,6 +19,9 @@ absl::StatusOr<std::unique_ptr<Block>> Block::Open(Env* env, const std::string& 
   auto ts = tombstones::Read(env, dir);
   if (!ts.ok()) return Annotate(ts.status(), "open block tombstones");
   b->tombstones_ = *std::move(ts);
+  auto size = DirectorySize(env, dir);
+  if (!size.ok()) return Annotate(size.status(), "open block");
+  b->size_bytes_ = *size;
   return b;
 }
 

@@ -27,6 +27,9 @@ class Block {
   const chunks::ChunkReader& chunks() const { return *chunks_; }
   // Deleted intervals by series ref; readers must skip samples inside them.
   const tombstones::Tombstones& tombstones() const { return tombstones_; }
+  // Bytes of the block's files when it was opened (a DB reopens a block whose tombstones it
+  // rewrites).
+  uint64_t size_bytes() const { return size_bytes_; }
 
  private:
   Block() = default;
@@ -35,6 +38,7 @@ class Block {
   std::unique_ptr<index::IndexReader> index_;
   std::unique_ptr<chunks::ChunkReader> chunks_;
   tombstones::Tombstones tombstones_;
+  uint64_t size_bytes_ = 0;
 };
 
 }  // namespace argus::tsdb::block

@@ -169,11 +169,6 @@ absl::Status DB::ReloadBlocks() {
     }
   }
   uint64_t total = 0;
-  std::vector<uint64_t> sizes;
-  for (const auto& b : keep) {
-    absl::StatusOr<uint64_t> sz = DirectorySize(env, b->dir());
-    sizes.push_back(sz.ok() ? *sz : 0);
-  }
   if (opts_.retention_bytes > 0) {
     // As Prometheus: the WAL and the head's chunk files count against the limit too.
     uint64_t used = 0;
@@ -182,7 +177,7 @@ absl::Status DB::ReloadBlocks() {
       if (n.ok()) used += *n;
     }
     for (size_t i = 0; i < cut; ++i) {
-      used += sizes[i];
+      used += keep[i]->size_bytes();
       if (used > static_cast<uint64_t>(opts_.retention_bytes)) {
         cut = i;
         metrics_->size_retentions.Inc();
@@ -192,7 +187,7 @@ absl::Status DB::ReloadBlocks() {
   }
   for (size_t i = cut; i < keep.size(); ++i) drop.push_back(keep[i]);
   keep.resize(cut);
-  for (size_t i = 0; i < cut; ++i) total += sizes[i];
+  for (size_t i = 0; i < cut; ++i) total += keep[i]->size_bytes();
   std::sort(keep.begin(), keep.end(),
             [](const auto& a, const auto& b) { return a->meta().min_time < b->meta().min_time; });
   {
