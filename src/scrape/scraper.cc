@@ -1,0 +1,221 @@
+#include "scrape/scraper.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "base/logging.h"
+
+namespace argus::scrape {
+
+struct Scraper::Loop {
+  TargetSpec spec;
+  std::string key;
+  absl::Time next;
+  bool in_flight = false;  // a scrape is being fetched or appended
+  bool stopped = false;    // removed by Sync: mark stale once idle
+  TargetHealth health;
+  ScrapeCache cache;  // used by the one scrape in flight only
+};
+
+namespace {
+
+int64_t Ms(absl::Time t) { return absl::ToUnixMillis(t); }
+
+// FNV-1a, 64 bits.
+uint64_t Fnv64a(absl::string_view s) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+// Prometheus's Target.offset: the first scrape's delay, pinned to absolute time so that a
+// target keeps its phase across restarts.
+absl::Duration FirstDelay(const TargetSpec& t, uint64_t seed, absl::Time now) {
+  const int64_t interval = absl::ToInt64Nanoseconds(t.interval);
+  if (interval <= 0) return absl::ZeroDuration();
+  const uint64_t hash =
+      Fnv64a(absl::StrCat(absl::StrFormat("%016d", t.labels.Hash()), t.request.url));
+  const int64_t base = interval - absl::ToUnixNanos(now) % interval;
+  int64_t next = base + static_cast<int64_t>((hash ^ seed) % static_cast<uint64_t>(interval));
+  if (next > interval) next -= interval;
+  return absl::Nanoseconds(next);
+}
+
+}  // namespace
+
+Scraper::Scraper(AppenderFactory appender, uint64_t jitter_seed, int workers)
+    : appender_(std::move(appender)),
+      jitter_seed_(jitter_seed),
+      fetcher_(std::make_unique<Fetcher>()) {
+  scheduler_ = std::thread([this] { Schedule(); });
+  for (int i = 0; i < std::max(1, workers); ++i) workers_.emplace_back([this] { Work(); });
+}
+
+Scraper::~Scraper() {
+  {
+    std::lock_guard l(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  work_cv_.notify_all();
+  scheduler_.join();
+  fetcher_.reset();  // cancels fetches in flight; their results are dropped
+  for (auto& w : workers_) w.join();
+}
+
+std::string Scraper::Key(const TargetSpec& t) {
+  return absl::StrCat(t.labels.ToString(), " ", t.request.url);
+}
+
+void Scraper::Sync(std::vector<TargetSpec> targets) {
+  const absl::Time now = absl::Now();
+  std::map<std::string, TargetSpec> want;
+  for (TargetSpec& t : targets) want.emplace(Key(t), std::move(t));
+  std::lock_guard l(mu_);
+  for (auto it = loops_.begin(); it != loops_.end();) {
+    auto w = want.find(it->first);
+    const Loop& cur = *it->second;
+    const bool same = w != want.end() && w->second.interval == cur.spec.interval &&
+                      w->second.request.timeout == cur.spec.request.timeout &&
+                      w->second.append.sample_limit == cur.spec.append.sample_limit &&
+                      w->second.append.honor_timestamps == cur.spec.append.honor_timestamps;
+    if (same) {
+      // Keep the loop and its cache; take the new options that need no restart.
+      it->second->spec.request = w->second.request;
+      it->second->spec.append = w->second.append;
+      want.erase(w);
+      ++it;
+      continue;
+    }
+    std::shared_ptr<Loop> gone = it->second;
+    gone->stopped = true;
+    if (!gone->in_flight) {
+      gone->in_flight = true;
+      work_.push_back([this, gone, now] { MarkStale(*gone, now); });
+    }
+    it = loops_.erase(it);
+  }
+  for (auto& [key, spec] : want) {
+    auto loop = std::make_shared<Loop>();
+    loop->next = now + FirstDelay(spec, jitter_seed_, now);
+    loop->spec = std::move(spec);
+    loop->key = key;
+    loops_.emplace(key, std::move(loop));
+  }
+  cv_.notify_all();
+  work_cv_.notify_all();
+}
+
+std::vector<Scraper::TargetStatus> Scraper::Targets() const {
+  std::lock_guard l(mu_);
+  std::vector<TargetStatus> out;
+  for (const auto& [key, loop] : loops_) out.push_back({loop->spec, loop->health});
+  return out;
+}
+
+void Scraper::Schedule() {
+  std::unique_lock l(mu_);
+  while (!stopping_) {
+    const absl::Time now = absl::Now();
+    absl::Time wake = now + absl::Seconds(1);
+    for (auto& [key, loop] : loops_) {
+      if (!loop->in_flight && loop->next <= now) {
+        loop->in_flight = true;
+        const absl::Time start = now;
+        // Missed intervals are skipped, not caught up.
+        while (loop->next <= now) loop->next += loop->spec.interval;
+        std::shared_ptr<Loop> self = loop;
+        fetcher_->Fetch(loop->spec.request, [this, self, start](FetchResult r) {
+          OnFetched(self, start, std::move(r));
+        });
+      }
+      if (!loop->in_flight) wake = std::min(wake, loop->next);
+    }
+    cv_.wait_until(l, absl::ToChronoTime(wake));
+  }
+}
+
+void Scraper::OnFetched(const std::shared_ptr<Loop>& loop, absl::Time start, FetchResult r) {
+  const absl::Duration took = absl::Now() - start;
+  std::lock_guard l(mu_);
+  if (stopping_) return;
+  work_.push_back([this, loop, start, took, r = std::move(r)] {
+    bool stopped;
+    {
+      std::lock_guard l(mu_);
+      stopped = loop->stopped;
+    }
+    if (stopped) {
+      MarkStale(*loop, start);
+      return;
+    }
+    const int64_t t = Ms(start);
+    std::unique_ptr<storage::Appender> app = appender_();
+    AppendCounts counts;
+    absl::Status err = r.status;
+    if (err.ok())
+      err = AppendScrape(r.body, r.content_type, t, loop->spec.append, loop->cache, *app, &counts);
+    if (!err.ok()) {
+      // Nothing of a failed scrape is kept; its series are marked stale instead.
+      app->Rollback().IgnoreError();
+      AppendCounts none;
+      if (absl::Status st = AppendScrape("", "", t, loop->spec.append, loop->cache, *app, &none);
+          !st.ok()) {
+        log::Warn("Marking a failed target's series stale failed", {{"err", st.ToString()}});
+      }
+    }
+    absl::Status st = ReportScrape(loop->spec.labels, t, took, counts, err, loop->cache, *app);
+    if (st.ok()) st = app->Commit();
+    if (!st.ok()) {
+      app->Rollback().IgnoreError();
+      log::Warn("Appending scrape results failed",
+                {{"target", loop->spec.request.url}, {"err", st.ToString()}});
+    }
+    std::lock_guard l(mu_);
+    loop->health.state = err.ok() ? TargetHealth::State::kUp : TargetHealth::State::kDown;
+    loop->health.last_scrape = start;
+    loop->health.last_duration = took;
+    loop->health.last_error = err.ok() ? "" : std::string(err.message());
+    if (loop->stopped) {
+      work_.push_back([this, loop] { MarkStale(*loop, absl::Now()); });
+      work_cv_.notify_one();
+    } else {
+      loop->in_flight = false;
+      cv_.notify_all();
+    }
+  });
+  work_cv_.notify_one();
+}
+
+void Scraper::MarkStale(Loop& loop, absl::Time t) {
+  std::unique_ptr<storage::Appender> app = appender_();
+  AppendCounts none;
+  absl::Status st = AppendScrape("", "", Ms(t), loop.spec.append, loop.cache, *app, &none);
+  if (st.ok()) st = ReportStale(loop.spec.labels, Ms(t), loop.cache, *app);
+  if (st.ok()) st = app->Commit();
+  if (!st.ok()) {
+    app->Rollback().IgnoreError();
+    log::Warn("Marking a stopped target's series stale failed",
+              {{"target", loop.spec.request.url}, {"err", st.ToString()}});
+  }
+}
+
+void Scraper::Work() {
+  std::unique_lock l(mu_);
+  for (;;) {
+    work_cv_.wait(l, [this] { return stopping_ || !work_.empty(); });
+    if (stopping_) return;
+    std::function<void()> job = std::move(work_.front());
+    work_.pop_front();
+    l.unlock();
+    job();
+    l.lock();
+  }
+}
+
+}  // namespace argus::scrape
