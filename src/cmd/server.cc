@@ -1,11 +1,12 @@
 // `argus server`: the local TSDB (with Prometheus's --storage.tsdb.* flags) behind the HTTP
-// skeleton (self metrics, probes, graceful shutdown). Scraping and the query API arrive with
-// their issues.
+// skeleton (self metrics, probes, graceful shutdown) and the remote-write receiver
+// (--web.enable-remote-write-receiver). Scraping and the query API arrive with their issues.
 #include "http/server.h"
 
 #include <memory>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "base/buildinfo.h"
 #include "base/logging.h"
 #include "base/signals.h"
@@ -14,6 +15,7 @@
 #include "cmd/command.h"
 #include "metrics/process_collector.h"
 #include "metrics/registry.h"
+#include "storage/remote/write_handler.h"
 #include "tsdb/db/db.h"
 
 namespace argus::cmd {
@@ -27,6 +29,7 @@ struct ServerFlags {
   std::string min_block_duration = "2h";
   std::string max_block_duration;  // empty: 10% of the retention time, at most 31d
   bool wal_compression = true;
+  bool enable_remote_write_receiver = false;
 };
 
 // The DB options the flags describe. Errors: InvalidArgument naming the flag.
@@ -84,6 +87,23 @@ int RunServer(const ServerFlags& flags) {
   log::Info("TSDB started");
   http::Server web(registry);
   web.AddStandardEndpoints("Argus Server", [] { return true; });
+  web.Post("/api/v1/write", "/api/v1/write",
+           [&flags, &db](const http::Request& req, http::Response& resp) {
+             if (!flags.enable_remote_write_receiver) {
+               resp.status = 404;
+               resp.body =
+                   "remote write receiver needs to be enabled with "
+                   "--web.enable-remote-write-receiver\n";
+               return;
+             }
+             std::unique_ptr<storage::Appender> app = (*db)->Appender();
+             const absl::Status st = storage::remote::ApplyWriteRequest(req.body(), *app);
+             resp.status = storage::remote::WriteStatusCode(st);
+             if (!st.ok()) {
+               if (resp.status >= 500) log::Error("Error appending remote write", {{"err", st}});
+               resp.body = absl::StrCat(st.message(), "\n");
+             }
+           });
   if (absl::Status s = web.Start(flags.listen_address); !s.ok()) {
     log::Error("Error starting web server", {{"err", s}});
     return 1;
@@ -127,6 +147,8 @@ Command AddServerCommand(CLI::App& root) {
   sub->add_option("--storage.tsdb.wal-compression", flags->wal_compression,
                   "Compress the tsdb WAL (true/false)")
       ->capture_default_str();
+  sub->add_flag("--web.enable-remote-write-receiver", flags->enable_remote_write_receiver,
+                "Enable API endpoint accepting remote write requests");
   return {sub, [flags] { return RunServer(*flags); }};
 }
 

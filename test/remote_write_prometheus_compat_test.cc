@@ -1,0 +1,103 @@
+// Remote write from the real Prometheus (Debian's 2.42) into `argus server
+// --web.enable-remote-write-receiver`: Prometheus scrapes itself every second and remote-writes
+// to Argus; after both stop, every sample Argus stored is one Prometheus stored (same series,
+// timestamp and value, compared through both dump tools), and there are several scrapes' worth.
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "util/process.h"
+
+namespace argus {
+namespace {
+
+using testing::ArgusBinary;
+using testing::Child;
+using testing::CommandResult;
+using testing::FreePort;
+using testing::HttpGet;
+using testing::RunCommand;
+
+constexpr char kPrometheus[] = "/usr/bin/prometheus";
+
+std::set<std::string> DumpLines(const std::string& output) {
+  std::set<std::string> out;
+  for (absl::string_view line : absl::StrSplit(output, '\n')) {
+    if (absl::StartsWith(line, "{__name__=\"up\"")) out.emplace(line);
+  }
+  return out;
+}
+
+// The value of the remote-write 204 counter in an exposition body (0 when absent).
+int Writes(const std::string& metrics) {
+  std::smatch m;
+  static const std::regex re(
+      R"re(http_requests_total\{handler="/api/v1/write",code="204"\} ([0-9]+))re");
+  return std::regex_search(metrics, m, re) ? std::stoi(m[1]) : 0;
+}
+
+TEST(RemoteWritePrometheusCompatTest, PrometheusRemoteWritesIntoArgus) {
+  ASSERT_TRUE(std::filesystem::exists(kPrometheus))
+      << kPrometheus << " is missing: install Debian's prometheus package (2.42)";
+  const std::string dir =
+      ::testing::TempDir() + "/remote_write_compat_" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() { std::filesystem::remove_all(dir); }
+  } cleanup{dir};
+
+  const int argus_port = FreePort();
+  Child argus({ArgusBinary(), "server", "--storage.tsdb.path=" + dir + "/argus",
+               absl::StrCat("--web.listen-address=127.0.0.1:", argus_port),
+               "--web.enable-remote-write-receiver"},
+              dir + "/argus.log");
+  std::string log;
+  ASSERT_TRUE(argus.WaitForLog("Server is ready to receive web requests", 30000, &log)) << log;
+
+  const int prom_port = FreePort();
+  std::ofstream(dir + "/prometheus.yml") << absl::StrCat(
+      "global:\n  scrape_interval: 1s\n"
+      "scrape_configs:\n  - job_name: prometheus\n    static_configs:\n"
+      "      - targets: ['127.0.0.1:",
+      prom_port,
+      "']\n"
+      "remote_write:\n  - url: http://127.0.0.1:",
+      argus_port, "/api/v1/write\n    queue_config:\n      batch_send_deadline: 500ms\n");
+  Child prom({kPrometheus, "--config.file=" + dir + "/prometheus.yml",
+              "--storage.tsdb.path=" + dir + "/prom",
+              absl::StrCat("--web.listen-address=127.0.0.1:", prom_port)},
+             dir + "/prometheus.log");
+  ASSERT_TRUE(prom.WaitForLog("Server is ready to receive web requests", 60000, &log)) << log;
+
+  std::string metrics;
+  for (int i = 0; i < 150 && Writes(metrics) < 5; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    HttpGet(argus_port, "/metrics", &metrics);
+  }
+  ASSERT_GE(Writes(metrics), 5) << metrics;
+  EXPECT_EQ(prom.Stop(SIGTERM), 0);  // flushes what it still queues
+  EXPECT_EQ(argus.Stop(SIGTERM), 0);
+
+  CommandResult theirs = RunCommand({"promtool", "tsdb", "dump", dir + "/prom"});
+  ASSERT_EQ(theirs.exit_code, 0) << theirs.output;
+  CommandResult ours = RunCommand({ArgusBinary(), "tools", "tsdb", "dump", dir + "/argus"});
+  ASSERT_EQ(ours.exit_code, 0) << ours.output;
+  const std::set<std::string> want = DumpLines(theirs.output), got = DumpLines(ours.output);
+  EXPECT_GE(got.size(), 3u) << ours.output;
+  for (const std::string& line : got)
+    EXPECT_TRUE(want.count(line)) << "not in Prometheus: " << line;
+}
+
+}  // namespace
+}  // namespace argus
