@@ -1,6 +1,7 @@
 // `argus server`: the local TSDB (with Prometheus's --storage.tsdb.* flags) behind the HTTP
-// skeleton (self metrics, probes, graceful shutdown) and the remote-write receiver
-// (--web.enable-remote-write-receiver). Scraping and the query API arrive with their issues.
+// skeleton (self metrics, probes, graceful shutdown), remote read (/api/v1/read) and the
+// remote-write receiver (--web.enable-remote-write-receiver). Scraping and the query API arrive
+// with their issues.
 #include "http/server.h"
 
 #include <memory>
@@ -15,6 +16,7 @@
 #include "cmd/command.h"
 #include "metrics/process_collector.h"
 #include "metrics/registry.h"
+#include "storage/remote/read_handler.h"
 #include "storage/remote/write_handler.h"
 #include "tsdb/db/db.h"
 
@@ -87,6 +89,19 @@ int RunServer(const ServerFlags& flags) {
   log::Info("TSDB started");
   http::Server web(registry);
   web.AddStandardEndpoints("Argus Server", [] { return true; });
+  web.Post("/api/v1/read", "/api/v1/read", [&db](const http::Request& req, http::Response& resp) {
+    absl::StatusOr<storage::remote::ReadReply> r = storage::remote::HandleRead(
+        req.body(), [&db](int64_t mint, int64_t maxt) { return (*db)->ChunkQuerier(mint, maxt); });
+    if (!r.ok()) {
+      resp.status = absl::IsInvalidArgument(r.status()) ? 400 : 500;
+      resp.body = absl::StrCat(r.status().message(), "\n");
+      return;
+    }
+    resp.content_type = r->content_type;
+    if (!r->content_encoding.empty())
+      resp.headers.emplace_back("Content-Encoding", r->content_encoding);
+    resp.body = std::move(r->body);
+  });
   web.Post("/api/v1/write", "/api/v1/write",
            [&flags, &db](const http::Request& req, http::Response& resp) {
              if (!flags.enable_remote_write_receiver) {

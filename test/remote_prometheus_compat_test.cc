@@ -1,8 +1,11 @@
-// Remote write from the real Prometheus (Debian's 2.42) into `argus server
-// --web.enable-remote-write-receiver`: Prometheus scrapes itself every second and remote-writes
-// to Argus; after both stop, every sample Argus stored is one Prometheus stored (same series,
-// timestamp and value, compared through both dump tools), and there are several scrapes' worth.
+// Remote write and remote read between the real Prometheus (Debian's 2.42) and `argus server
+// --web.enable-remote-write-receiver`: one Prometheus scrapes itself every second and
+// remote-writes to Argus; a second one, with no data of its own, answers a query through
+// remote_read from Argus. Every sample Argus stored, and every sample the second Prometheus
+// read from it, is one the first Prometheus stored (same series, timestamp and value, compared
+// through the dump tools' format), and there are several scrapes' worth.
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "util/process.h"
 
 namespace argus {
@@ -45,7 +49,7 @@ int Writes(const std::string& metrics) {
   return std::regex_search(metrics, m, re) ? std::stoi(m[1]) : 0;
 }
 
-TEST(RemoteWritePrometheusCompatTest, PrometheusRemoteWritesIntoArgus) {
+TEST(RemotePrometheusCompatTest, PrometheusWritesIntoAndReadsFromArgus) {
   ASSERT_TRUE(std::filesystem::exists(kPrometheus))
       << kPrometheus << " is missing: install Debian's prometheus package (2.42)";
   const std::string dir =
@@ -86,6 +90,33 @@ TEST(RemoteWritePrometheusCompatTest, PrometheusRemoteWritesIntoArgus) {
     HttpGet(argus_port, "/metrics", &metrics);
   }
   ASSERT_GE(Writes(metrics), 5) << metrics;
+
+  const int reader_port = FreePort();
+  std::ofstream(dir + "/reader.yml")
+      << absl::StrCat("remote_read:\n  - url: http://127.0.0.1:", argus_port,
+                      "/api/v1/read\n    read_recent: true\n");
+  Child reader({kPrometheus, "--config.file=" + dir + "/reader.yml",
+                "--storage.tsdb.path=" + dir + "/reader",
+                absl::StrCat("--web.listen-address=127.0.0.1:", reader_port)},
+               dir + "/reader.log");
+  ASSERT_TRUE(reader.WaitForLog("Server is ready to receive web requests", 60000, &log)) << log;
+  std::string body;
+  ASSERT_EQ(HttpGet(reader_port, "/api/v1/query?query=" + testing::UrlEncode("up[10m]"), &body),
+            200)
+      << body;
+  std::set<std::string> read;
+  const nlohmann::json doc = nlohmann::json::parse(body);
+  for (const auto& series : doc["data"]["result"]) {
+    const auto& m = series["metric"];
+    const std::string labels =
+        absl::StrCat("{__name__=\"up\", instance=\"", m["instance"].get<std::string>(),
+                     "\", job=\"", m["job"].get<std::string>(), "\"}");
+    for (const auto& v : series["values"]) {
+      read.insert(absl::StrCat(labels, " ", v[1].get<std::string>(), " ",
+                               std::llround(v[0].get<double>() * 1000)));
+    }
+  }
+  EXPECT_EQ(reader.Stop(SIGTERM), 0);
   EXPECT_EQ(prom.Stop(SIGTERM), 0);  // flushes what it still queues
   EXPECT_EQ(argus.Stop(SIGTERM), 0);
 

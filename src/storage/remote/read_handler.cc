@@ -1,0 +1,149 @@
+#include "storage/remote/read_handler.h"
+
+#include <snappy.h>
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "base/coding.h"
+#include "base/crc32c.h"
+#include "base/status.h"
+#include "prompb/remote.pb.h"
+
+namespace argus::storage::remote {
+namespace {
+
+absl::StatusOr<std::vector<labels::Matcher>> ToMatchers(const prometheus::Query& q) {
+  std::vector<labels::Matcher> out;
+  for (const prometheus::LabelMatcher& m : q.matchers()) {
+    labels::MatchType type;
+    switch (m.type()) {
+      case prometheus::LabelMatcher::EQ:
+        type = labels::MatchType::kEqual;
+        break;
+      case prometheus::LabelMatcher::NEQ:
+        type = labels::MatchType::kNotEqual;
+        break;
+      case prometheus::LabelMatcher::RE:
+        type = labels::MatchType::kRegexMatch;
+        break;
+      case prometheus::LabelMatcher::NRE:
+        type = labels::MatchType::kRegexNoMatch;
+        break;
+      default:
+        return absl::InvalidArgumentError("invalid matcher type");
+    }
+    absl::StatusOr<labels::Matcher> lm = labels::Matcher::Create(type, m.name(), m.value());
+    if (!lm.ok()) return absl::InvalidArgumentError(lm.status().message());
+    out.push_back(*std::move(lm));
+  }
+  return out;
+}
+
+// The series of query `q`, sorted by labels.
+absl::StatusOr<std::vector<tsdb::ChunkSeries>> Select(const prometheus::Query& q,
+                                                      const QuerierFactory& querier) {
+  ASSIGN_OR_RETURN(std::vector<labels::Matcher> matchers, ToMatchers(q));
+  const int64_t mint = q.start_timestamp_ms(), maxt = q.end_timestamp_ms();
+  std::unique_ptr<tsdb::TsdbQuerier> qr = querier(mint, maxt);
+  ASSIGN_OR_RETURN(std::vector<tsdb::ChunkSeries> series, qr->SelectChunks(mint, maxt, matchers));
+  std::sort(series.begin(), series.end(),
+            [](const auto& a, const auto& b) { return a.labels < b.labels; });
+  return series;
+}
+
+void SetLabels(const labels::Labels& ls,
+               google::protobuf::RepeatedPtrField<prometheus::Label>* out) {
+  for (const labels::Label& l : ls) {
+    prometheus::Label* p = out->Add();
+    p->set_name(l.name);
+    p->set_value(l.value);
+  }
+}
+
+absl::StatusOr<ReadReply> Samples(const prometheus::ReadRequest& req,
+                                  const QuerierFactory& querier) {
+  prometheus::ReadResponse resp;
+  for (const prometheus::Query& q : req.queries()) {
+    prometheus::QueryResult* result = resp.add_results();
+    ASSIGN_OR_RETURN(std::vector<tsdb::ChunkSeries> series, Select(q, querier));
+    for (const tsdb::ChunkSeries& s : series) {
+      prometheus::TimeSeries* ts = result->add_timeseries();
+      SetLabels(s.labels, ts->mutable_labels());
+      auto it = tsdb::NewChunkSeriesIterator(s, q.start_timestamp_ms(), q.end_timestamp_ms());
+      while (it->Next()) {
+        prometheus::Sample* sample = ts->add_samples();
+        sample->set_timestamp(it->t());
+        sample->set_value(it->v());
+      }
+      RETURN_IF_ERROR(it->status());
+    }
+  }
+  ReadReply reply{"application/x-protobuf", "snappy", ""};
+  const std::string raw = resp.SerializeAsString();
+  snappy::Compress(raw.data(), raw.size(), &reply.body);
+  return reply;
+}
+
+// One frame: uvarint length, CRC32C (big-endian) of the message, the message.
+void AppendFrame(const prometheus::ChunkedReadResponse& msg, std::string* out) {
+  const std::string raw = msg.SerializeAsString();
+  PutUvarint(out, raw.size());
+  char crc[4];
+  StoreBE32(crc, Crc32c(raw));
+  out->append(crc, 4);
+  out->append(raw);
+}
+
+absl::StatusOr<ReadReply> Streamed(const prometheus::ReadRequest& req,
+                                   const QuerierFactory& querier) {
+  ReadReply reply{kStreamedContentType, "", ""};
+  for (int qi = 0; qi < req.queries_size(); ++qi) {
+    ASSIGN_OR_RETURN(std::vector<tsdb::ChunkSeries> series, Select(req.queries(qi), querier));
+    for (const tsdb::ChunkSeries& s : series) {
+      // A series too big for one frame continues in the next, with its labels again.
+      size_t i = 0;
+      do {
+        prometheus::ChunkedReadResponse msg;
+        msg.set_query_index(qi);
+        prometheus::ChunkedSeries* cs = msg.add_chunked_series();
+        SetLabels(s.labels, cs->mutable_labels());
+        size_t bytes = 0;
+        for (; i < s.chunks.size() && bytes < kMaxBytesInFrame; ++i) {
+          prometheus::Chunk* c = cs->add_chunks();
+          c->set_min_time_ms(s.chunks[i].min_time);
+          c->set_max_time_ms(s.chunks[i].max_time);
+          c->set_type(prometheus::Chunk::XOR);
+          c->set_data(std::string(s.chunks[i].data));
+          bytes += s.chunks[i].data.size();
+        }
+        AppendFrame(msg, &reply.body);
+      } while (i < s.chunks.size());
+    }
+  }
+  return reply;
+}
+
+}  // namespace
+
+absl::StatusOr<ReadReply> HandleRead(absl::string_view body, const QuerierFactory& querier) {
+  std::string raw;
+  if (!snappy::Uncompress(body.data(), body.size(), &raw)) {
+    return absl::InvalidArgumentError("snappy: corrupt input");
+  }
+  prometheus::ReadRequest req;
+  if (!req.ParseFromString(raw)) {
+    return absl::InvalidArgumentError("decoding remote read request: malformed protobuf");
+  }
+  for (int t : req.accepted_response_types()) {
+    if (t == prometheus::ReadRequest::STREAMED_XOR_CHUNKS) return Streamed(req, querier);
+    if (t == prometheus::ReadRequest::SAMPLES) return Samples(req, querier);
+  }
+  if (req.accepted_response_types_size() > 0) {
+    return absl::InvalidArgumentError("none of the accepted response types is supported");
+  }
+  return Samples(req, querier);
+}
+
+}  // namespace argus::storage::remote
