@@ -85,6 +85,17 @@ TEST(CliTest, ServerServesMetricsThatPromtoolAcceptsAndStopsOnSigterm) {
   EXPECT_EQ(check.exit_code, 0) << check.output;
   EXPECT_EQ(check.output, "") << check.output;
 
+  ASSERT_EQ(HttpGet(port, "/api/v1/status/buildinfo", &body), 200);
+  for (const char* key : {"version", "revision", "branch", "buildUser", "buildDate", "goVersion"}) {
+    EXPECT_THAT(body, HasSubstr("\"" + std::string(key) + "\":\"")) << key;
+  }
+  ASSERT_EQ(HttpGet(port, "/api/v1/status/flags", &body), 200);
+  EXPECT_THAT(body, HasSubstr(R"("status":"success")"));
+  EXPECT_THAT(body, HasSubstr(R"("web.listen-address":"127.0.0.1:0")"));
+  EXPECT_THAT(body, HasSubstr(R"("storage.tsdb.retention.size":"0B")"));
+  EXPECT_THAT(body, HasSubstr(R"("web.enable-remote-write-receiver":"false")"));
+  EXPECT_THAT(body, HasSubstr(R"("log.format":"json")"));
+
   EXPECT_EQ(server.Stop(SIGTERM), 0);
   ASSERT_TRUE(server.WaitForLog("exiting gracefully", 1000, &log)) << log;
 }

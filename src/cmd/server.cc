@@ -4,6 +4,7 @@
 // with their issues.
 #include "http/server.h"
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -14,6 +15,7 @@
 #include "base/status.h"
 #include "base/units.h"
 #include "cmd/command.h"
+#include "cmd/status_api.h"
 #include "metrics/process_collector.h"
 #include "metrics/registry.h"
 #include "storage/remote/read_handler.h"
@@ -71,7 +73,7 @@ absl::StatusOr<tsdb::DbOptions> TsdbOptions(const ServerFlags& f, metrics::Regis
   return o;
 }
 
-int RunServer(const ServerFlags& flags) {
+int RunServer(const ServerFlags& flags, std::map<std::string, std::string> flag_values) {
   log::Info("Starting Argus Server", {{"version", GetBuildInfo().version}});
   metrics::Registry registry;
   metrics::RegisterProcessCollector(registry);
@@ -89,6 +91,7 @@ int RunServer(const ServerFlags& flags) {
   log::Info("TSDB started");
   http::Server web(registry);
   web.AddStandardEndpoints("Argus Server", [] { return true; });
+  AddStatusEndpoints(web, std::move(flag_values));
   web.Post("/api/v1/read", "/api/v1/read", [&db](const http::Request& req, http::Response& resp) {
     absl::StatusOr<storage::remote::ReadReply> r = storage::remote::HandleRead(
         req.body(), [&db](int64_t mint, int64_t maxt) { return (*db)->ChunkQuerier(mint, maxt); });
@@ -164,7 +167,7 @@ Command AddServerCommand(CLI::App& root) {
       ->capture_default_str();
   sub->add_flag("--web.enable-remote-write-receiver", flags->enable_remote_write_receiver,
                 "Enable API endpoint accepting remote write requests");
-  return {sub, [flags] { return RunServer(*flags); }};
+  return {sub, [flags, sub] { return RunServer(*flags, FlagValues(*sub)); }};
 }
 
 }  // namespace argus::cmd
