@@ -1,9 +1,10 @@
 // Remote write and remote read between the real Prometheus (Debian's 2.42) and `argus server
 // --web.enable-remote-write-receiver`: one Prometheus scrapes itself every second and
-// remote-writes to Argus; a second one, with no data of its own, answers a query through
-// remote_read from Argus. Every sample Argus stored, and every sample the second Prometheus
-// read from it, is one the first Prometheus stored (same series, timestamp and value, compared
-// through the dump tools' format), and there are several scrapes' worth.
+// remote-writes to Argus; a second one answers a query through remote_read from Argus and
+// federates from it (Prometheus must parse /federate). Every sample
+// Argus stored, and every sample the second Prometheus read from it, is one the first Prometheus
+// stored (same series, timestamp and value, compared through the dump tools' format), and there are
+// several scrapes' worth.
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -92,17 +93,27 @@ TEST(RemotePrometheusCompatTest, PrometheusWritesIntoAndReadsFromArgus) {
   ASSERT_GE(Writes(metrics), 5) << metrics;
 
   const int reader_port = FreePort();
-  std::ofstream(dir + "/reader.yml")
-      << absl::StrCat("remote_read:\n  - url: http://127.0.0.1:", argus_port,
-                      "/api/v1/read\n    read_recent: true\n");
+  // The reader also federates from Argus: its own `up` for that job says whether it could
+  // parse Argus's /federate answer.
+  std::ofstream(dir + "/reader.yml") << absl::StrCat(
+      "global:\n  scrape_interval: 1s\n"
+      "scrape_configs:\n  - job_name: federate\n    honor_labels: true\n"
+      "    metrics_path: /federate\n    params:\n      'match[]': ['{job=\"prometheus\"}']\n"
+      "    static_configs:\n      - targets: ['127.0.0.1:",
+      argus_port,
+      "']\n"
+      "remote_read:\n  - url: http://127.0.0.1:",
+      argus_port, "/api/v1/read\n    read_recent: true\n");
   Child reader({kPrometheus, "--config.file=" + dir + "/reader.yml",
                 "--storage.tsdb.path=" + dir + "/reader",
                 absl::StrCat("--web.listen-address=127.0.0.1:", reader_port)},
                dir + "/reader.log");
   ASSERT_TRUE(reader.WaitForLog("Server is ready to receive web requests", 60000, &log)) << log;
   std::string body;
-  ASSERT_EQ(HttpGet(reader_port, "/api/v1/query?query=" + testing::UrlEncode("up[10m]"), &body),
-            200)
+  ASSERT_EQ(
+      HttpGet(reader_port,
+              "/api/v1/query?query=" + testing::UrlEncode("up{job=\"prometheus\"}[10m]"), &body),
+      200)
       << body;
   std::set<std::string> read;
   const nlohmann::json doc = nlohmann::json::parse(body);
@@ -116,6 +127,17 @@ TEST(RemotePrometheusCompatTest, PrometheusWritesIntoAndReadsFromArgus) {
                                std::llround(v[0].get<double>() * 1000)));
     }
   }
+  std::string fed;
+  for (int i = 0; i < 100; ++i) {
+    HttpGet(reader_port,
+            "/api/v1/query?query=" +
+                testing::UrlEncode("scrape_samples_scraped{job=\"federate\"} > 0 and on() "
+                                   "up{job=\"federate\"} == 1"),
+            &fed);
+    if (fed.find("\"result\":[{") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_NE(fed.find("\"result\":[{"), std::string::npos) << fed;
   EXPECT_EQ(reader.Stop(SIGTERM), 0);
   EXPECT_EQ(prom.Stop(SIGTERM), 0);  // flushes what it still queues
   EXPECT_EQ(argus.Stop(SIGTERM), 0);

@@ -1,6 +1,6 @@
 // `argus server`: the local TSDB (with Prometheus's --storage.tsdb.* flags) behind the HTTP
-// skeleton (self metrics, probes, graceful shutdown), remote read (/api/v1/read) and the
-// remote-write receiver (--web.enable-remote-write-receiver). Scraping and the query API arrive
+// skeleton (self metrics, probes, graceful shutdown), /federate, remote read (/api/v1/read) and
+// the remote-write receiver (--web.enable-remote-write-receiver). Scraping and the query API arrive
 // with their issues.
 #include "http/server.h"
 
@@ -18,9 +18,11 @@
 #include "cmd/status_api.h"
 #include "metrics/process_collector.h"
 #include "metrics/registry.h"
+#include "metrics/text_format.h"
 #include "storage/remote/read_handler.h"
 #include "storage/remote/write_handler.h"
 #include "tsdb/db/db.h"
+#include "web/federate.h"
 
 namespace argus::cmd {
 namespace {
@@ -92,6 +94,18 @@ int RunServer(const ServerFlags& flags, std::map<std::string, std::string> flag_
   http::Server web(registry);
   web.AddStandardEndpoints("Argus Server", [] { return true; });
   AddStatusEndpoints(web, std::move(flag_values));
+  web.Get("/federate", "/federate", [&db](const http::Request& req, http::Response& resp) {
+    // External labels join with the configuration file (issue #4); none until then.
+    absl::StatusOr<std::string> out =
+        argus::web::Federate(**db, req.Params("match[]"), absl::ToUnixMillis(absl::Now()), {});
+    if (!out.ok()) {
+      resp.status = absl::IsInvalidArgument(out.status()) ? 400 : 500;
+      resp.body = absl::StrCat(out.status().message(), "\n");
+      return;
+    }
+    resp.content_type = metrics::kTextContentType;
+    resp.body = *std::move(out);
+  });
   web.Post("/api/v1/read", "/api/v1/read", [&db](const http::Request& req, http::Response& resp) {
     absl::StatusOr<storage::remote::ReadReply> r = storage::remote::HandleRead(
         req.body(), [&db](int64_t mint, int64_t maxt) { return (*db)->ChunkQuerier(mint, maxt); });

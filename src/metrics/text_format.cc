@@ -6,7 +6,6 @@
 #include "absl/strings/str_cat.h"
 
 namespace argus::metrics {
-namespace {
 
 void AppendEscaped(std::string& out, absl::string_view s, bool escape_quotes) {
   for (char c : s) {
@@ -21,6 +20,8 @@ void AppendEscaped(std::string& out, absl::string_view s, bool escape_quotes) {
     }
   }
 }
+
+namespace {
 
 const char* TypeName(MetricType t) {
   switch (t) {
