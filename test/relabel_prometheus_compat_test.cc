@@ -31,7 +31,7 @@ scrape_configs:
   - job_name: relabel
     static_configs:
       - targets: ['10.0.0.1:9100', '10.0.0.2:9100', 'Web-3.example:9100']
-        labels: {app: Api, tier: web, env: prod, team: a}
+        labels: {app: Api, tier: web, env: prod, team: a, name: 'ÄΣİKßſǅᾈxİ'}
       - targets: ['10.0.0.9:8080']
         labels: {app: batch, tier: worker, env: dev, team: b, owner: b}
       - targets: ['10.0.0.10:8080']
@@ -50,6 +50,15 @@ scrape_configs:
       - source_labels: [host]
         target_label: host_lower
         action: lowercase
+      - source_labels: [name]
+        target_label: name_lower
+        action: lowercase
+      - source_labels: [name]
+        target_label: name_upper
+        action: uppercase
+      - source_labels: [env]
+        target_label: 'x_$1x'
+        replacement: z
       - source_labels: [tier, env]
         separator: '-'
         target_label: TIER_ENV
@@ -73,6 +82,10 @@ scrape_configs:
       - source_labels: [k8s_tier]
         target_label: k8s_tier
         action: keepequal
+      - source_labels: [tier]
+        regex: 'w(.*)'
+        target_label: tier
+        replacement: '$2'
 )";
 
 labels::Labels FromJson(const nlohmann::json& m) {
@@ -108,9 +121,10 @@ TEST(RelabelPrometheusCompatTest, SameLabelsAndDropsAsPrometheus) {
   absl::StatusOr<YamlDoc> doc = YamlDoc::LoadFile(dir + "/prometheus.yml");
   ASSERT_TRUE(doc.ok()) << doc.status();
   absl::StatusOr<std::vector<relabel::Config>> rules =
-      relabel::ParseConfigs(*doc, doc->root()["scrape_configs"][0]["relabel_configs"]);
+      relabel::ParseConfigs(*doc, doc->root()["scrape_configs"][0]["relabel_configs"],
+                            "target relabeling rule in scrape config");
   ASSERT_TRUE(rules.ok()) << rules.status();
-  ASSERT_EQ(rules->size(), 11u);
+  ASSERT_EQ(rules->size(), 15u);
 
   const int port = testing::FreePort();
   testing::Child prom({kPrometheus, "--config.file=" + dir + "/prometheus.yml",
@@ -152,7 +166,7 @@ TEST(RelabelPrometheusCompatTest, SameLabelsAndDropsAsPrometheus) {
       }
     }
   }
-  EXPECT_EQ(ours, theirs);
+  EXPECT_EQ(ours, theirs) << body;
   EXPECT_EQ(dropped, 2);
   EXPECT_EQ(prom.Stop(SIGTERM), 0);
 }

@@ -17,4 +17,7 @@ std::string GoQuote(absl::string_view s);
 // NaN, +Inf, -Inf.
 std::string GoFormatG(double v);
 
+// Appends the UTF-8 encoding of `rune` (REQUIRES: a valid Unicode scalar value).
+void AppendUtf8(char32_t rune, std::string* out);
+
 }  // namespace argus

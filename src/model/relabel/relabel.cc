@@ -2,161 +2,160 @@
 
 #include <openssl/evp.h>
 
-#include <map>
+#include <algorithm>
 #include <utility>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
+#include "metrics/registry.h"
+#include "model/relabel/internal/go_regexp.h"
+#include "model/relabel/internal/go_strings.h"
+#include "model/relabel/internal/template.h"
 
 namespace argus::relabel {
+
+struct Config::Compiled {
+  Compiled(std::unique_ptr<const RE2> r, const std::string& target, const std::string& repl)
+      : re(std::move(r)),
+        target_label(target, *re),
+        replacement(repl, *re),
+        groups(std::max(target_label.groups_needed(), replacement.groups_needed())) {}
+
+  std::unique_ptr<const RE2> re;
+  internal::Template target_label;
+  internal::Template replacement;
+  int groups;  // submatches the templates read
+};
+
 namespace {
 
-bool IsNameChar(char c) { return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+using labels::Label;
+using LabelVec = std::vector<Label>;
 
-// Go's Regexp.Expand: $1, ${1}, $name, ${name}, $$; a name is the longest run of letters,
-// digits and underscores (ASCII here), so "$1x" names the group "1x"; an unknown or unmatched
-// group expands to nothing and a malformed reference is a literal "$".
-std::string Expand(absl::string_view tmpl, const RE2& re,
-                   const std::vector<re2::StringPiece>& groups) {
-  std::string out;
-  while (!tmpl.empty()) {
-    const size_t dollar = tmpl.find('$');
-    absl::StrAppend(&out, tmpl.substr(0, dollar));
-    if (dollar == absl::string_view::npos) break;
-    tmpl.remove_prefix(dollar);
-    if (tmpl.size() > 1 && tmpl[1] == '$') {
-      out.push_back('$');
-      tmpl.remove_prefix(2);
-      continue;
-    }
-    absl::string_view rest = tmpl.substr(1);
-    const bool brace = !rest.empty() && rest[0] == '{';
-    if (brace) rest.remove_prefix(1);
-    size_t n = 0;
-    while (n < rest.size() && IsNameChar(rest[n])) ++n;
-    if (n == 0 || (brace && (n >= rest.size() || rest[n] != '}'))) {
-      out.push_back('$');
-      tmpl.remove_prefix(1);
-      continue;
-    }
-    const std::string name(rest.substr(0, n));
-    tmpl = rest.substr(n + (brace ? 1 : 0));
-    int num = 0;
-    for (char c : name) {
-      if (!absl::ascii_isdigit(static_cast<unsigned char>(c)) || num >= 100000000) {
-        num = -1;
-        break;
-      }
-      num = num * 10 + (c - '0');
-    }
-    if (name.size() > 1 && name[0] == '0') num = -1;
-    if (num < 0) {
-      const auto& named = re.NamedCapturingGroups();
-      auto it = named.find(name);
-      num = it == named.end() ? -1 : it->second;
-    }
-    if (num >= 0 && static_cast<size_t>(num) < groups.size() && groups[num].data() != nullptr) {
-      out.append(groups[num].data(), groups[num].size());
-    }
-  }
-  return out;
+// Per-thread buffers, so that relabeling a series allocates only for the labels it returns.
+struct Scratch {
+  std::string joined;
+  std::string target;
+  std::string value;
+  std::vector<re2::StringPiece> groups;
+  LabelVec mapped;
+};
+
+LabelVec::iterator Find(LabelVec& ls, absl::string_view name) {
+  return std::lower_bound(ls.begin(), ls.end(), name,
+                          [](const Label& l, absl::string_view n) { return l.name < n; });
 }
 
-// Matches `s` against the fully anchored rule regex, filling every group; false if no match.
-bool MatchGroups(const RE2& re, absl::string_view s, std::vector<re2::StringPiece>* groups) {
-  groups->assign(re.NumberOfCapturingGroups() + 1, re2::StringPiece());
-  return re.Match(re2::StringPiece(s.data(), s.size()), 0, s.size(), RE2::ANCHOR_BOTH,
-                  groups->data(), static_cast<int>(groups->size()));
+absl::string_view Get(LabelVec& ls, absl::string_view name) {
+  auto it = Find(ls, name);
+  return it != ls.end() && it->name == name ? absl::string_view(it->value) : absl::string_view();
+}
+
+void Del(LabelVec& ls, absl::string_view name) {
+  auto it = Find(ls, name);
+  if (it != ls.end() && it->name == name) ls.erase(it);
+}
+
+// Sets `name` to `value`; an empty value deletes the label, as Prometheus's labels.Builder.
+void Set(LabelVec& ls, absl::string_view name, absl::string_view value) {
+  if (value.empty()) return Del(ls, name);
+  auto it = Find(ls, name);
+  if (it != ls.end() && it->name == name) {
+    it->value.assign(value.data(), value.size());
+  } else {
+    ls.insert(it, Label{std::string(name), std::string(value)});
+  }
+}
+
+// The source label values joined by the separator; a view into `ls` or `s.joined`, valid until
+// either changes.
+absl::string_view SourceValue(LabelVec& ls, const Config& c, Scratch& s) {
+  if (c.source_labels.size() == 1) return Get(ls, c.source_labels[0]);
+  s.joined.clear();
+  for (size_t i = 0; i < c.source_labels.size(); ++i) {
+    if (i > 0) s.joined.append(c.separator);
+    const absl::string_view v = Get(ls, c.source_labels[i]);
+    s.joined.append(v.data(), v.size());
+  }
+  return s.joined;
 }
 
 bool Matches(const RE2& re, absl::string_view s) {
-  return RE2::FullMatch(re2::StringPiece(s.data(), s.size()), re);
+  return re.Match(re2::StringPiece(s.data(), s.size()), 0, s.size(), RE2::ANCHOR_BOTH, nullptr, 0);
 }
 
-// The last 8 bytes of the MD5 sum, big-endian (Prometheus's sum64 over all 16 shifts the first
-// 8 out).
+// Matches with the submatches the rule's templates need in s.groups.
+bool MatchGroups(const Config::Compiled& k, absl::string_view s, Scratch& scratch) {
+  scratch.groups.assign(k.groups, re2::StringPiece());
+  return k.re->Match(re2::StringPiece(s.data(), s.size()), 0, s.size(), RE2::ANCHOR_BOTH,
+                     scratch.groups.data(), k.groups);
+}
+
+// Prometheus's sum64: the MD5 sum's bytes big-endian into 64 bits, so its last 8 bytes remain.
 uint64_t Md5Sum64(absl::string_view s) {
+  static EVP_MD* const md5 = EVP_MD_fetch(nullptr, "MD5", nullptr);
   unsigned char sum[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(s.data(), s.size(), sum, &len, EVP_md5(), nullptr);
+  EVP_Digest(s.data(), s.size(), sum, &len, md5, nullptr);
   uint64_t v = 0;
   for (int i = 8; i < 16; ++i) v = (v << 8) | sum[i];
   return v;
 }
 
-using Builder = std::map<std::string, std::string>;
-
-void Set(Builder& b, const std::string& name, std::string value) {
-  if (value.empty()) {
-    b.erase(name);
-  } else {
-    b[name] = std::move(value);
-  }
-}
-
-// Applies one rule; false drops the label set.
-bool Apply(Builder& b, const Config& c) {
-  std::vector<std::string> values;
-  values.reserve(c.source_labels.size());
-  for (const std::string& n : c.source_labels) {
-    auto it = b.find(n);
-    values.push_back(it == b.end() ? "" : it->second);
-  }
-  const std::string val = absl::StrJoin(values, c.separator);
-  const RE2& re = *c.compiled;
-  auto get = [&b](const std::string& n) -> std::string {
-    auto it = b.find(n);
-    return it == b.end() ? "" : it->second;
-  };
+// Applies one rule to `ls`; false drops the label set.
+bool Apply(LabelVec& ls, const Config& c, Scratch& s) {
+  const Config::Compiled& k = *c.compiled;
+  const absl::string_view val = SourceValue(ls, c, s);
   switch (c.action) {
     case Action::kDrop:
-      return !Matches(re, val);
+      return !Matches(*k.re, val);
     case Action::kKeep:
-      return Matches(re, val);
+      return Matches(*k.re, val);
     case Action::kDropEqual:
-      return get(c.target_label) != val;
+      return Get(ls, c.target_label) != val;
     case Action::kKeepEqual:
-      return get(c.target_label) == val;
-    case Action::kReplace: {
-      std::vector<re2::StringPiece> groups;
-      if (!MatchGroups(re, val, &groups)) return true;
-      const std::string target = Expand(c.target_label, re, groups);
-      bool valid = !target.empty() && !absl::ascii_isdigit(static_cast<unsigned char>(target[0]));
-      for (char ch : target) valid = valid && IsNameChar(ch);
-      if (!valid) return true;
-      Set(b, target, Expand(c.replacement, re, groups));
+      return Get(ls, c.target_label) == val;
+    case Action::kReplace:
+      if (!MatchGroups(k, val, s)) return true;
+      s.target.clear();
+      k.target_label.Expand(s.groups.data(), &s.target);
+      s.value.clear();
+      k.replacement.Expand(s.groups.data(), &s.value);
+      // Prometheus then deletes the unexpanded target_label, not the expanded name.
+      if (!metrics::IsValidLabelName(s.target) || s.value.empty()) {
+        Del(ls, c.target_label);
+      } else {
+        Set(ls, s.target, s.value);
+      }
       return true;
-    }
     case Action::kLowercase:
-      Set(b, c.target_label, absl::AsciiStrToLower(val));
+      internal::GoToLower(val, &s.value);
+      Set(ls, c.target_label, s.value);
       return true;
     case Action::kUppercase:
-      Set(b, c.target_label, absl::AsciiStrToUpper(val));
+      internal::GoToUpper(val, &s.value);
+      Set(ls, c.target_label, s.value);
       return true;
     case Action::kHashMod:
-      Set(b, c.target_label, absl::StrCat(Md5Sum64(val) % c.modulus));
+      Set(ls, c.target_label, absl::AlphaNum(Md5Sum64(val) % c.modulus).Piece());
       return true;
-    case Action::kLabelMap: {
-      Builder add;
-      for (const auto& [name, value] : b) {
-        std::vector<re2::StringPiece> groups;
-        if (MatchGroups(re, name, &groups)) add[Expand(c.replacement, re, groups)] = value;
+    case Action::kLabelMap:
+      // Every new name comes from the labels as they were before this rule; a later source
+      // label wins when two map to the same name.
+      s.mapped.clear();
+      for (const Label& l : ls) {
+        if (!MatchGroups(k, l.name, s)) continue;
+        s.target.clear();
+        k.replacement.Expand(s.groups.data(), &s.target);
+        s.mapped.push_back({s.target, l.value});
       }
-      for (auto& [name, value] : add) Set(b, name, std::move(value));
+      for (const Label& l : s.mapped) Set(ls, l.name, l.value);
+      return true;
+    case Action::kLabelDrop:
+    case Action::kLabelKeep: {
+      const bool drop_matching = c.action == Action::kLabelDrop;
+      std::erase_if(ls, [&](const Label& l) { return Matches(*k.re, l.name) == drop_matching; });
       return true;
     }
-    case Action::kLabelDrop:
-    case Action::kLabelKeep:
-      for (auto it = b.begin(); it != b.end();) {
-        const bool match = Matches(re, it->first);
-        if (match == (c.action == Action::kLabelDrop)) {
-          it = b.erase(it);
-        } else {
-          ++it;
-        }
-      }
-      return true;
   }
   return true;
 }
@@ -164,29 +163,25 @@ bool Apply(Builder& b, const Config& c) {
 }  // namespace
 
 absl::Status Config::Compile() {
-  RE2::Options opts;
-  opts.set_log_errors(false);
-  auto re = std::make_shared<RE2>(absl::StrCat("^(?:", regex, ")$"), opts);
-  if (!re->ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("error parsing regexp: ", re->error(), ": `", regex, "`"));
-  }
-  compiled = std::move(re);
+  absl::StatusOr<std::unique_ptr<const RE2>> re = internal::CompileAnchored(regex);
+  if (!re.ok()) return re.status();
+  compiled = std::make_shared<const Compiled>(*std::move(re), target_label, replacement);
   return absl::OkStatus();
 }
 
 std::optional<labels::Labels> Process(const labels::Labels& lset,
                                       const std::vector<Config>& rules) {
-  Builder b;
-  for (const labels::Label& l : lset) b[l.name] = l.value;
-  for (const Config& c : rules) {
-    if (!Apply(b, c)) return std::nullopt;
+  LabelVec ls(lset.begin(), lset.end());
+  thread_local Scratch scratch;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (!Apply(ls, rules[i], scratch)) return std::nullopt;
+    // Labels with empty values are absent for Prometheus's labels.Builder, which drops them
+    // from the result of the first rule; that rule's labelmap still sees them (and so deletes
+    // the names they map to).
+    if (i == 0) std::erase_if(ls, [](const Label& l) { return l.value.empty(); });
   }
-  if (b.empty()) return std::nullopt;
-  std::vector<labels::Label> out;
-  out.reserve(b.size());
-  for (auto& [n, v] : b) out.push_back({n, std::move(v)});
-  return labels::Labels::FromSorted(std::move(out));
+  if (ls.empty()) return std::nullopt;
+  return labels::Labels::FromSorted(std::move(ls));
 }
 
 }  // namespace argus::relabel
