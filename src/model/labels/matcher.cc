@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "base/go_strconv.h"
+#include "model/labels/regexp.h"
 #include "re2/re2.h"
 
 namespace argus::labels {
@@ -31,14 +32,12 @@ absl::StatusOr<Matcher> Matcher::Create(MatchType type, std::string name, std::s
   if (type == MatchType::kEqual) m.set_ = {m.value_};
   if (type != MatchType::kRegexMatch && type != MatchType::kRegexNoMatch) return m;
 
-  RE2::Options opts;
-  opts.set_log_errors(false);
-  auto re = std::make_shared<const RE2>(absl::StrCat("^(?:", m.value_, ")$"), opts);
-  if (!re->ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid regular expression ", GoQuote(m.value_), ": ", re->error()));
+  absl::StatusOr<std::unique_ptr<const RE2>> re = CompileAnchored(m.value_);
+  if (!re.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid regular expression ", GoQuote(m.value_),
+                                                   ": ", re.status().message()));
   }
-  m.re_ = std::move(re);
+  m.re_ = *std::move(re);
   const absl::string_view v = m.value_;
   if (v == ".*") {
     m.fast_ = Fast::kAnything;

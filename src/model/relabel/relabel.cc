@@ -7,7 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "metrics/registry.h"
-#include "model/relabel/internal/go_regexp.h"
+#include "model/labels/regexp.h"
 #include "model/relabel/internal/go_strings.h"
 #include "model/relabel/internal/template.h"
 
@@ -163,7 +163,7 @@ bool Apply(LabelVec& ls, const Config& c, Scratch& s) {
 }  // namespace
 
 absl::Status Config::Compile() {
-  absl::StatusOr<std::unique_ptr<const RE2>> re = internal::CompileAnchored(regex);
+  absl::StatusOr<std::unique_ptr<const RE2>> re = labels::CompileAnchored(regex);
   if (!re.ok()) return re.status();
   compiled = std::make_shared<const Compiled>(*std::move(re), target_label, replacement);
   return absl::OkStatus();

@@ -1,8 +1,8 @@
-#include "model/relabel/internal/go_regexp.h"
+#include "model/labels/regexp.h"
 
 #include "absl/strings/str_cat.h"
 
-namespace argus::relabel::internal {
+namespace argus::labels {
 namespace {
 
 // Go's regexp/syntax ErrorCode text for RE2's code.
@@ -71,4 +71,4 @@ absl::StatusOr<std::unique_ptr<const RE2>> CompileAnchored(absl::string_view exp
   return re;
 }
 
-}  // namespace argus::relabel::internal
+}  // namespace argus::labels
