@@ -1,5 +1,6 @@
 #include "scrape/append.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -88,7 +89,7 @@ absl::Status AppendScrape(absl::string_view body, absl::string_view content_type
     const int64_t t = ts.value_or(t_ms);
     if (cache.IsDropped(s.series)) continue;
     ScrapeCache::Entry* ce = cache.Get(s.series);
-    labels::Labels lset;
+    ScrapeCache::LabelsPtr lset;
     uint64_t hash = 0;
     if (ce != nullptr) {
       lset = ce->lset;
@@ -105,8 +106,8 @@ absl::Status AppendScrape(absl::string_view body, absl::string_view content_type
         cache.AddDropped(s.series);
         continue;
       }
-      lset = *std::move(mutated);
-      if (err = CheckLabels(lset, opts); !err.ok()) break;
+      if (err = CheckLabels(*mutated, opts); !err.ok()) break;
+      lset = std::make_shared<const labels::Labels>(*std::move(mutated));
     }
     if (opts.sample_limit > 0 && !model::IsStaleNaN(s.value) && ++appended > opts.sample_limit) {
       over_limit = true;  // keep counting to the end of the body
@@ -114,7 +115,7 @@ absl::Status AppendScrape(absl::string_view body, absl::string_view content_type
       continue;
     }
     absl::StatusOr<storage::SeriesRef> ref =
-        app.Append(ce != nullptr ? ce->ref : 0, lset, t, s.value);
+        app.Append(ce != nullptr ? ce->ref : 0, *lset, t, s.value);
     ++counts->added;
     if (!ref.ok()) {
       if (!IsSkippable(ref.status())) err = ref.status();
@@ -153,14 +154,15 @@ absl::Status AddReportSample(const labels::Labels& target, absl::string_view nam
                              double v, ScrapeCache& cache, storage::Appender& app) {
   const std::string key = absl::StrCat(name, "\xff");
   ScrapeCache::Entry* ce = cache.Get(key);
-  labels::Labels lset =
+  ScrapeCache::LabelsPtr lset =
       ce != nullptr ? ce->lset
-                    : MergeTargetLabels(labels::Labels({{labels::kMetricName, std::string(name)}}),
-                                        target, /*honor_labels=*/false);
-  absl::StatusOr<storage::SeriesRef> ref = app.Append(ce != nullptr ? ce->ref : 0, lset, t, v);
+                    : std::make_shared<const labels::Labels>(MergeTargetLabels(
+                          labels::Labels({{labels::kMetricName, std::string(name)}}), target,
+                          /*honor_labels=*/false));
+  absl::StatusOr<storage::SeriesRef> ref = app.Append(ce != nullptr ? ce->ref : 0, *lset, t, v);
   if (ref.ok()) {
     if (ce == nullptr) {
-      const uint64_t hash = lset.Hash();
+      const uint64_t hash = lset->Hash();
       cache.Add(key, *ref, std::move(lset), hash);
     }
     return absl::OkStatus();

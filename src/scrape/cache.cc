@@ -11,7 +11,7 @@ ScrapeCache::Entry* ScrapeCache::Get(absl::string_view series) {
   return &it->second;
 }
 
-void ScrapeCache::Add(absl::string_view series, storage::SeriesRef ref, labels::Labels lset,
+void ScrapeCache::Add(absl::string_view series, storage::SeriesRef ref, LabelsPtr lset,
                       uint64_t hash) {
   if (ref == 0) return;
   series_[series] = Entry{ref, std::move(lset), hash, iter_};
@@ -26,13 +26,13 @@ bool ScrapeCache::IsDropped(absl::string_view series) {
 
 void ScrapeCache::AddDropped(absl::string_view series) { dropped_[series] = iter_; }
 
-void ScrapeCache::TrackStaleness(uint64_t hash, const labels::Labels& lset) {
-  seen_cur_.try_emplace(hash, lset);
+void ScrapeCache::TrackStaleness(uint64_t hash, LabelsPtr lset) {
+  seen_cur_.try_emplace(hash, std::move(lset));
 }
 
 void ScrapeCache::ForEachStale(const std::function<bool(const labels::Labels&)>& fn) const {
   for (const auto& [hash, lset] : seen_prev_) {
-    if (!seen_cur_.contains(hash) && !fn(lset)) return;
+    if (!seen_cur_.contains(hash) && !fn(*lset)) return;
   }
 }
 

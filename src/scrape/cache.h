@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -17,23 +18,27 @@ namespace argus::scrape {
 // Not thread-safe: one scrape loop uses it.
 class ScrapeCache {
  public:
+  // Final label sets are shared, not copied, between the entry, each scrape's staleness
+  // tracking and the appends: a scrape of a known series copies no strings.
+  using LabelsPtr = std::shared_ptr<const labels::Labels>;
+
   struct Entry {
     storage::SeriesRef ref = 0;
-    labels::Labels lset;  // after target labels and relabeling
-    uint64_t hash = 0;    // of the labels as exposed, before either
+    LabelsPtr lset;     // after target labels and relabeling
+    uint64_t hash = 0;  // of the labels as exposed, before either
     uint64_t last_iter = 0;
   };
 
   // The entry of `series` (its text as scraped), marked as seen this scrape; nullptr if none.
   Entry* Get(absl::string_view series);
   // Remembers `series`; a zero ref is not remembered (the storage gave no usable ref).
-  void Add(absl::string_view series, storage::SeriesRef ref, labels::Labels lset, uint64_t hash);
+  void Add(absl::string_view series, storage::SeriesRef ref, LabelsPtr lset, uint64_t hash);
   // Series dropped by relabeling are remembered so that they are not relabeled every scrape.
   bool IsDropped(absl::string_view series);
   void AddDropped(absl::string_view series);
 
   // The series was exposed this scrape without an explicit timestamp.
-  void TrackStaleness(uint64_t hash, const labels::Labels& lset);
+  void TrackStaleness(uint64_t hash, LabelsPtr lset);
   // Calls `fn` for each series tracked by the previous scrape but not this one, until it
   // returns false.
   void ForEachStale(const std::function<bool(const labels::Labels&)>& fn) const;
@@ -50,7 +55,7 @@ class ScrapeCache {
  private:
   absl::flat_hash_map<std::string, Entry> series_;
   absl::flat_hash_map<std::string, uint64_t> dropped_;  // value: last iteration seen
-  absl::flat_hash_map<uint64_t, labels::Labels> seen_cur_, seen_prev_;
+  absl::flat_hash_map<uint64_t, LabelsPtr> seen_cur_, seen_prev_;
   uint64_t iter_ = 0;
   size_t successful_count_ = 0;
 };
