@@ -2,7 +2,6 @@
 
 #include <snappy.h>
 
-#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -47,10 +46,7 @@ absl::StatusOr<std::vector<tsdb::ChunkSeries>> Select(const prometheus::Query& q
   ASSIGN_OR_RETURN(std::vector<labels::Matcher> matchers, ToMatchers(q));
   const int64_t mint = q.start_timestamp_ms(), maxt = q.end_timestamp_ms();
   std::unique_ptr<tsdb::TsdbQuerier> qr = querier(mint, maxt);
-  ASSIGN_OR_RETURN(std::vector<tsdb::ChunkSeries> series, qr->SelectChunks(mint, maxt, matchers));
-  std::sort(series.begin(), series.end(),
-            [](const auto& a, const auto& b) { return a.labels < b.labels; });
-  return series;
+  return qr->SelectChunks(mint, maxt, matchers);
 }
 
 void SetLabels(const labels::Labels& ls,

@@ -58,7 +58,7 @@ class TsdbQuerier : public storage::Querier {
               int64_t mint, int64_t maxt)
       : blocks_(std::move(blocks)), head_(head), mint_(mint), maxt_(maxt) {}
 
-  // The matching series with their raw chunks (what the StoreAPI sends).
+  // The matching series with their raw chunks (what the StoreAPI sends), sorted by labels.
   absl::StatusOr<std::vector<ChunkSeries>> SelectChunks(
       int64_t mint, int64_t maxt, const std::vector<labels::Matcher>& matchers) const;
 
