@@ -17,6 +17,10 @@ std::string GoQuote(absl::string_view s);
 // NaN, +Inf, -Inf.
 std::string GoFormatG(double v);
 
+// utf8.Valid: well-formed UTF-8 without surrogates, overlong forms or runes past U+10FFFF.
+// Fast on ASCII (16 bytes at a time).
+bool ValidUtf8(absl::string_view s);
+
 // Appends the UTF-8 encoding of `rune` (REQUIRES: a valid Unicode scalar value).
 void AppendUtf8(char32_t rune, std::string* out);
 

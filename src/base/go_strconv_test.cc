@@ -41,5 +41,16 @@ TEST(GoStrconvTest, FormatG) {
   EXPECT_EQ(GoFormatG(-std::numeric_limits<double>::infinity()), "-Inf");
 }
 
+TEST(GoStrconvTest, ValidUtf8) {
+  EXPECT_TRUE(ValidUtf8(""));
+  EXPECT_TRUE(ValidUtf8("plain ascii text, long enough for the word loop"));
+  EXPECT_TRUE(ValidUtf8("h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x98\x80"));
+  EXPECT_FALSE(ValidUtf8("\xff"));
+  EXPECT_FALSE(ValidUtf8("\xc0\xaf"));          // overlong
+  EXPECT_FALSE(ValidUtf8("\xed\xa0\x80"));      // surrogate
+  EXPECT_FALSE(ValidUtf8("\xf4\x90\x80\x80"));  // past U+10FFFF
+  EXPECT_FALSE(ValidUtf8("abcdefgh\xe2\x82"));  // truncated
+}
+
 }  // namespace
 }  // namespace argus

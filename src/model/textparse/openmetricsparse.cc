@@ -280,7 +280,7 @@ absl::StatusOr<Entry> OpenMetricsParser::ParseMeta(Token kind) {
       return Entry::kType;
     }
     case Token::kHelp:
-      if (!internal::ValidUtf8(text)) {
+      if (!ValidUtf8(text)) {
         return absl::InvalidArgumentError("help text is not a valid utf8 string");
       }
       text_ = text;
@@ -325,7 +325,7 @@ absl::Status OpenMetricsParser::ParseLabels(std::vector<size_t>* offsets) {
     const size_t name_begin = cur_.start(), name_end = cur_.pos();
     if (t = NextIn<kNames>(); t != Token::kEqual) return ParseError("expected equal", t);
     if (t = NextIn<kValues>(); t != Token::kLValue) return ParseError("expected label value", t);
-    if (cur_.quoted_non_ascii() && !internal::ValidUtf8(TokenText())) {
+    if (cur_.quoted_non_ascii() && !ValidUtf8(TokenText())) {
       return absl::InvalidArgumentError("invalid UTF-8 label value");
     }
     offsets->insert(offsets->end(), {name_begin, name_end, cur_.start() + 1, cur_.pos() - 1});

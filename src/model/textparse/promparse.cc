@@ -296,7 +296,7 @@ absl::StatusOr<Entry> PromParser::ParseMeta(Token kind) {
       return absl::InvalidArgumentError(absl::StrCat("invalid metric type ", GoQuote(text)));
     }
   } else {
-    if (!internal::ValidUtf8(text)) {
+    if (!ValidUtf8(text)) {
       return absl::InvalidArgumentError("help text is not a valid utf8 string");
     }
     text_ = text;
@@ -348,7 +348,7 @@ absl::Status PromParser::ParseLabels() {
     if (t = NextIn<State::kLValue>(); t != Token::kLValue) {
       return ParseError("expected label value", t);
     }
-    if (cur_.quoted_non_ascii() && !internal::ValidUtf8(TokenText())) {
+    if (cur_.quoted_non_ascii() && !ValidUtf8(TokenText())) {
       return absl::InvalidArgumentError("invalid UTF-8 label value");
     }
     // Strip the quotes (or, after trailing NULs, what golex takes for them).

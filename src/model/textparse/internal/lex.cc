@@ -166,57 +166,6 @@ absl::Status ParseError(absl::string_view expected, Token got) {
   return absl::InvalidArgumentError(absl::StrCat(expected, ", got \"", TokenName(got), "\""));
 }
 
-bool ValidUtf8(absl::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-#ifdef __SSE2__
-  // ASCII sixteen bytes at a time.
-  while (end - p >= 16 &&
-         _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))) == 0) {
-    p += 16;
-  }
-#endif
-  while (p < end) {
-    // ASCII eight bytes at a time.
-    if (end - p >= 8) {
-      uint64_t w;
-      std::memcpy(&w, p, 8);
-      if ((w & 0x8080808080808080ULL) == 0) {
-        p += 8;
-        continue;
-      }
-    }
-    const unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    // Lead byte -> length and the allowed range of the second byte (Go's acceptRanges).
-    int len;
-    unsigned char lo = 0x80, hi = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) {
-      len = 2;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      len = 3;
-      if (c == 0xe0) lo = 0xa0;
-      if (c == 0xed) hi = 0x9f;  // no surrogates
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      len = 4;
-      if (c == 0xf0) lo = 0x90;
-      if (c == 0xf4) hi = 0x8f;  // nothing past U+10FFFF
-    } else {
-      return false;
-    }
-    if (end - p < len) return false;
-    if (p[1] < lo || p[1] > hi) return false;
-    for (int k = 2; k < len; ++k) {
-      if ((p[k] & 0xc0) != 0x80) return false;
-    }
-    p += len;
-  }
-  return true;
-}
-
 void Unescape(absl::string_view in, bool quotes, std::string* out) {
   out->reserve(out->size() + in.size());
   for (size_t i = 0; i < in.size(); ++i) {

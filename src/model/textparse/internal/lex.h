@@ -166,9 +166,6 @@ class Cursor {
 // InvalidArgument "<expected>, got \"<TOKEN>\"", Prometheus's parseError.
 absl::Status ParseError(absl::string_view expected, Token got);
 
-// utf8.Valid: well-formed UTF-8 without surrogates, overlong forms or runes past U+10FFFF.
-bool ValidUtf8(absl::string_view s);
-
 // Appends `in` to `out` with `\\` -> `\` and `\n` -> newline replaced left to right, and
 // `\"` -> `"` when `quotes`; any other backslash stays as written.
 void Unescape(absl::string_view in, bool quotes, std::string* out);

@@ -103,17 +103,6 @@ TEST(GoFloatToInt64Test, TruncatesAndSaturatesLikeAmd64) {
   EXPECT_EQ(GoFloatToInt64(-1e30), std::numeric_limits<int64_t>::min());
 }
 
-TEST(LexTest, ValidUtf8AsGo) {
-  EXPECT_TRUE(ValidUtf8(""));
-  EXPECT_TRUE(ValidUtf8("plain ascii text, long enough for the word loop"));
-  EXPECT_TRUE(ValidUtf8("h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x98\x80"));
-  EXPECT_FALSE(ValidUtf8("\xff"));
-  EXPECT_FALSE(ValidUtf8("\xc0\xaf"));          // overlong
-  EXPECT_FALSE(ValidUtf8("\xed\xa0\x80"));      // surrogate
-  EXPECT_FALSE(ValidUtf8("\xf4\x90\x80\x80"));  // past U+10FFFF
-  EXPECT_FALSE(ValidUtf8("abcdefgh\xe2\x82"));  // truncated
-}
-
 TEST(LexTest, UnescapeLeftToRight) {
   std::string out;
   Unescape(R"(a\\n\n\"\x\)", /*quotes=*/true, &out);
