@@ -21,6 +21,17 @@ constexpr std::pair<absl::string_view, Action> kActions[] = {
     {"labelkeep", Action::kLabelKeep}, {"lowercase", Action::kLowercase},
     {"uppercase", Action::kUppercase}};
 
+}  // namespace
+
+absl::string_view ActionName(Action a) {
+  for (const auto& [name, action] : kActions) {
+    if (action == a) return name;
+  }
+  return "replace";
+}
+
+namespace {
+
 // Prometheus's relabelTarget: label-name characters and $1 / ${name} references.
 bool IsRelabelTarget(absl::string_view s) {
   static const RE2 re(R"(^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$)");

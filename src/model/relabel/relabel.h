@@ -34,6 +34,9 @@ enum class Action {
   kUppercase   // target_label = uppercased joined source values
 };
 
+// The action's name as written in YAML ("replace", "labelmap", ...).
+absl::string_view ActionName(Action a);
+
 // One rule, with v2.42's defaults. Fill the fields, then Compile (ParseConfigs does both);
 // copies share the compiled form. Immutable once compiled, so thread-safe to Process with.
 struct Config {
