@@ -73,7 +73,8 @@ struct Fetcher::Transfer {
         easy, CURLOPT_TIMEOUT_MS,
         static_cast<long>(absl::ToInt64Milliseconds(std::max(req.timeout, absl::Milliseconds(1)))));
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, req.follow_redirects ? 1L : 0L);
+    curl_easy_setopt(easy, CURLOPT_PROXY, req.proxy_url.c_str());
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::OnBody);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, this);
     curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Transfer::OnHeader);

@@ -27,6 +27,8 @@ struct FetchRequest {
   std::optional<std::pair<std::string, std::string>> basic_auth;  // user, password
   std::string ca_file, cert_file, key_file;  // empty: system CAs, no client certificate
   bool insecure_skip_verify = false;
+  std::string proxy_url;  // empty: none (curl's proxy environment variables are ignored)
+  bool follow_redirects = true;
   uint64_t body_size_limit = 0;  // decompressed bytes; 0: none
 };
 

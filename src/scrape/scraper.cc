@@ -46,6 +46,31 @@ absl::Duration FirstDelay(const TargetSpec& t, uint64_t seed, absl::Time now) {
   return absl::Nanoseconds(next);
 }
 
+// Prometheus's timeLimitAppender: samples more than 10 minutes ahead of the scrape are refused
+// as out of bounds (skipped and counted like other refusals), so a target with a wrong clock
+// cannot write far into the future.
+class TimeLimitAppender : public storage::Appender {
+ public:
+  TimeLimitAppender(std::unique_ptr<storage::Appender> app, int64_t max_t)
+      : app_(std::move(app)), max_t_(max_t) {}
+  absl::StatusOr<storage::SeriesRef> Append(storage::SeriesRef ref, const labels::Labels& lset,
+                                            int64_t t, double v) override {
+    if (t > max_t_) return absl::OutOfRangeError("out of bounds");
+    return app_->Append(ref, lset, t, v);
+  }
+  absl::Status Commit() override { return app_->Commit(); }
+  absl::Status Rollback() override { return app_->Rollback(); }
+
+ private:
+  std::unique_ptr<storage::Appender> app_;
+  const int64_t max_t_;
+};
+
+constexpr absl::Duration kMaxAhead = absl::Minutes(10);
+// Prometheus's ScrapeTimestampTolerance: a scrape that starts this close to its tick is
+// stamped with the tick, so timestamps stay evenly spaced and compress better.
+constexpr absl::Duration kTimestampTolerance = absl::Milliseconds(2);
+
 }  // namespace
 
 Scraper::Scraper(AppenderFactory appender, uint64_t jitter_seed, int workers)
@@ -79,15 +104,14 @@ void Scraper::Sync(std::vector<TargetSpec> targets) {
   std::lock_guard l(mu_);
   for (auto it = loops_.begin(); it != loops_.end();) {
     auto w = want.find(it->first);
-    const Loop& cur = *it->second;
-    const bool same = w != want.end() && w->second.interval == cur.spec.interval &&
-                      w->second.request.timeout == cur.spec.request.timeout &&
-                      w->second.append.sample_limit == cur.spec.append.sample_limit &&
-                      w->second.append.honor_timestamps == cur.spec.append.honor_timestamps;
-    if (same) {
-      // Keep the loop and its cache; take the new options that need no restart.
-      it->second->spec.request = w->second.request;
-      it->second->spec.append = w->second.append;
+    if (w != want.end()) {
+      // Same target: keep the loop and its cache (no staleness in between), take the new
+      // options; a new interval re-phases the next scrape.
+      Loop& cur = *it->second;
+      if (w->second.interval != cur.spec.interval && !cur.in_flight) {
+        cur.next = now + FirstDelay(w->second, jitter_seed_, now);
+      }
+      cur.spec = std::move(w->second);
       want.erase(w);
       ++it;
       continue;
@@ -126,13 +150,22 @@ void Scraper::Schedule() {
     for (auto& [key, loop] : loops_) {
       if (!loop->in_flight && loop->next <= now) {
         loop->in_flight = true;
-        const absl::Time start = now;
+        const absl::Time start = now - loop->next <= kTimestampTolerance &&
+                                         loop->spec.interval > 100 * kTimestampTolerance
+                                     ? loop->next
+                                     : now;
         // Missed intervals are skipped, not caught up.
         while (loop->next <= now) loop->next += loop->spec.interval;
         std::shared_ptr<Loop> self = loop;
-        fetcher_->Fetch(loop->spec.request, [this, self, start](FetchResult r) {
-          OnFetched(self, start, std::move(r));
-        });
+        if (!loop->spec.forced_error.ok()) {
+          FetchResult failed;
+          failed.status = loop->spec.forced_error;
+          OnFetchedLocked(self, start, std::move(failed));
+        } else {
+          fetcher_->Fetch(loop->spec.request, [this, self, start](FetchResult r) {
+            OnFetched(self, start, std::move(r));
+          });
+        }
       }
       if (!loop->in_flight) wake = std::min(wake, loop->next);
     }
@@ -141,31 +174,36 @@ void Scraper::Schedule() {
 }
 
 void Scraper::OnFetched(const std::shared_ptr<Loop>& loop, absl::Time start, FetchResult r) {
-  const absl::Duration took = absl::Now() - start;
   std::lock_guard l(mu_);
+  OnFetchedLocked(loop, start, std::move(r));
+}
+
+void Scraper::OnFetchedLocked(const std::shared_ptr<Loop>& loop, absl::Time start, FetchResult r) {
+  const absl::Duration took = absl::Now() - start;
   if (stopping_) return;
   work_.push_back([this, loop, start, took, r = std::move(r)] {
     bool stopped;
+    AppendOptions append;  // Sync may replace the loop's options meanwhile
     {
       std::lock_guard l(mu_);
       stopped = loop->stopped;
+      append = loop->spec.append;
     }
     if (stopped) {
       MarkStale(*loop, start);
       return;
     }
     const int64_t t = Ms(start);
-    std::unique_ptr<storage::Appender> app = appender_();
+    std::unique_ptr<storage::Appender> app =
+        std::make_unique<TimeLimitAppender>(appender_(), Ms(absl::Now() + kMaxAhead));
     AppendCounts counts;
     absl::Status err = r.status;
-    if (err.ok())
-      err = AppendScrape(r.body, r.content_type, t, loop->spec.append, loop->cache, *app, &counts);
+    if (err.ok()) err = AppendScrape(r.body, r.content_type, t, append, loop->cache, *app, &counts);
     if (!err.ok()) {
       // Nothing of a failed scrape is kept; its series are marked stale instead.
       app->Rollback().IgnoreError();
       AppendCounts none;
-      if (absl::Status st = AppendScrape("", "", t, loop->spec.append, loop->cache, *app, &none);
-          !st.ok()) {
+      if (absl::Status st = AppendScrape("", "", t, append, loop->cache, *app, &none); !st.ok()) {
         log::Warn("Marking a failed target's series stale failed", {{"err", st.ToString()}});
       }
     }

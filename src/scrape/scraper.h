@@ -28,10 +28,15 @@ namespace argus::scrape {
 // What to scrape and how: the target's final labels (job, instance, ...), its request and the
 // append options of its scrape config.
 struct TargetSpec {
-  labels::Labels labels;
+  std::string pool;           // the scrape pool (job_name) it belongs to
+  labels::Labels labels;      // public labels: what every scraped series gets
+  labels::Labels discovered;  // before relabeling, for /api/v1/targets
   FetchRequest request;
   absl::Duration interval = absl::Minutes(1);
   AppendOptions append;
+  // Not OK: the target is not fetched; each scrape fails with this error (up=0, series marked
+  // stale), as Prometheus's forced errors (target_limit exceeded, unreadable credentials).
+  absl::Status forced_error;
 };
 
 // The state /api/v1/targets shows.
@@ -54,8 +59,8 @@ class Scraper {
   ~Scraper();
 
   // Makes the running set equal to `targets`: new ones start, vanished ones stop and have
-  // their series marked stale, unchanged ones (same labels and URL) keep their loop and cache.
-  // Changed options (interval, limits...) restart the loop.
+  // their series marked stale, unchanged ones (same labels and URL) keep their loop and cache
+  // and take the new options (interval, limits, relabeling...) from their next scrape on.
   void Sync(std::vector<TargetSpec> targets);
 
   struct TargetStatus {
@@ -70,6 +75,8 @@ class Scraper {
   static std::string Key(const TargetSpec& t);
   void Schedule();
   void OnFetched(const std::shared_ptr<Loop>& loop, absl::Time start, FetchResult r);
+  // REQUIRES: mu_ held.
+  void OnFetchedLocked(const std::shared_ptr<Loop>& loop, absl::Time start, FetchResult r);
   void Work();
   // The target's series, then its synthetic series, marked stale at `t`.
   void MarkStale(Loop& loop, absl::Time t);
