@@ -13,9 +13,13 @@
 namespace argus::storage::remote {
 namespace {
 
-absl::StatusOr<std::vector<labels::Matcher>> ToMatchers(const prometheus::Query& q) {
+// The query's matchers, less the equality matchers on external label names (the TSDB does not
+// store those labels), as v2.42's filterExtLabelsFromMatchers.
+absl::StatusOr<std::vector<labels::Matcher>> ToMatchers(const prometheus::Query& q,
+                                                        const labels::Labels& external) {
   std::vector<labels::Matcher> out;
   for (const prometheus::LabelMatcher& m : q.matchers()) {
+    if (m.type() == prometheus::LabelMatcher::EQ && external.Has(m.name())) continue;
     labels::MatchType type;
     switch (m.type()) {
       case prometheus::LabelMatcher::EQ:
@@ -42,31 +46,39 @@ absl::StatusOr<std::vector<labels::Matcher>> ToMatchers(const prometheus::Query&
 
 // The series of query `q`, sorted by labels.
 absl::StatusOr<std::vector<tsdb::ChunkSeries>> Select(const prometheus::Query& q,
-                                                      const QuerierFactory& querier) {
-  ASSIGN_OR_RETURN(std::vector<labels::Matcher> matchers, ToMatchers(q));
+                                                      const QuerierFactory& querier,
+                                                      const labels::Labels& external) {
+  ASSIGN_OR_RETURN(std::vector<labels::Matcher> matchers, ToMatchers(q, external));
   const int64_t mint = q.start_timestamp_ms(), maxt = q.end_timestamp_ms();
   std::unique_ptr<tsdb::TsdbQuerier> qr = querier(mint, maxt);
   return qr->SelectChunks(mint, maxt, matchers);
 }
 
-void SetLabels(const labels::Labels& ls,
+// The series' labels plus the external labels it lacks.
+void SetLabels(const labels::Labels& series, const labels::Labels& external,
                google::protobuf::RepeatedPtrField<prometheus::Label>* out) {
-  for (const labels::Label& l : ls) {
+  labels::Labels merged;
+  if (!external.empty()) {
+    std::vector<labels::Label> all(external.begin(), external.end());
+    all.insert(all.end(), series.begin(), series.end());
+    merged = labels::Labels::FromUnsorted(std::move(all));  // the series' own values win
+  }
+  for (const labels::Label& l : external.empty() ? series : merged) {
     prometheus::Label* p = out->Add();
     p->set_name(l.name);
     p->set_value(l.value);
   }
 }
 
-absl::StatusOr<ReadReply> Samples(const prometheus::ReadRequest& req,
-                                  const QuerierFactory& querier) {
+absl::StatusOr<ReadReply> Samples(const prometheus::ReadRequest& req, const QuerierFactory& querier,
+                                  const labels::Labels& external) {
   prometheus::ReadResponse resp;
   for (const prometheus::Query& q : req.queries()) {
     prometheus::QueryResult* result = resp.add_results();
-    ASSIGN_OR_RETURN(std::vector<tsdb::ChunkSeries> series, Select(q, querier));
+    ASSIGN_OR_RETURN(std::vector<tsdb::ChunkSeries> series, Select(q, querier, external));
     for (const tsdb::ChunkSeries& s : series) {
       prometheus::TimeSeries* ts = result->add_timeseries();
-      SetLabels(s.labels, ts->mutable_labels());
+      SetLabels(s.labels, external, ts->mutable_labels());
       auto it = tsdb::NewChunkSeriesIterator(s, q.start_timestamp_ms(), q.end_timestamp_ms());
       while (it->Next()) {
         prometheus::Sample* sample = ts->add_samples();
@@ -93,10 +105,11 @@ void AppendFrame(const prometheus::ChunkedReadResponse& msg, std::string* out) {
 }
 
 absl::StatusOr<ReadReply> Streamed(const prometheus::ReadRequest& req,
-                                   const QuerierFactory& querier) {
+                                   const QuerierFactory& querier, const labels::Labels& external) {
   ReadReply reply{kStreamedContentType, "", ""};
   for (int qi = 0; qi < req.queries_size(); ++qi) {
-    ASSIGN_OR_RETURN(std::vector<tsdb::ChunkSeries> series, Select(req.queries(qi), querier));
+    ASSIGN_OR_RETURN(std::vector<tsdb::ChunkSeries> series,
+                     Select(req.queries(qi), querier, external));
     for (const tsdb::ChunkSeries& s : series) {
       // A series too big for one frame continues in the next, with its labels again.
       size_t i = 0;
@@ -104,7 +117,7 @@ absl::StatusOr<ReadReply> Streamed(const prometheus::ReadRequest& req,
         prometheus::ChunkedReadResponse msg;
         msg.set_query_index(qi);
         prometheus::ChunkedSeries* cs = msg.add_chunked_series();
-        SetLabels(s.labels, cs->mutable_labels());
+        SetLabels(s.labels, external, cs->mutable_labels());
         size_t bytes = 0;
         for (; i < s.chunks.size() && bytes < kMaxBytesInFrame; ++i) {
           prometheus::Chunk* c = cs->add_chunks();
@@ -123,7 +136,8 @@ absl::StatusOr<ReadReply> Streamed(const prometheus::ReadRequest& req,
 
 }  // namespace
 
-absl::StatusOr<ReadReply> HandleRead(absl::string_view body, const QuerierFactory& querier) {
+absl::StatusOr<ReadReply> HandleRead(absl::string_view body, const QuerierFactory& querier,
+                                     const labels::Labels& external) {
   std::string raw;
   if (!snappy::Uncompress(body.data(), body.size(), &raw)) {
     return absl::InvalidArgumentError("snappy: corrupt input");
@@ -133,13 +147,13 @@ absl::StatusOr<ReadReply> HandleRead(absl::string_view body, const QuerierFactor
     return absl::InvalidArgumentError("decoding remote read request: malformed protobuf");
   }
   for (int t : req.accepted_response_types()) {
-    if (t == prometheus::ReadRequest::STREAMED_XOR_CHUNKS) return Streamed(req, querier);
-    if (t == prometheus::ReadRequest::SAMPLES) return Samples(req, querier);
+    if (t == prometheus::ReadRequest::STREAMED_XOR_CHUNKS) return Streamed(req, querier, external);
+    if (t == prometheus::ReadRequest::SAMPLES) return Samples(req, querier, external);
   }
   if (req.accepted_response_types_size() > 0) {
     return absl::InvalidArgumentError("none of the accepted response types is supported");
   }
-  return Samples(req, querier);
+  return Samples(req, querier, external);
 }
 
 }  // namespace argus::storage::remote

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "model/labels/labels.h"
 #include "tsdb/querier/querier.h"
 
 namespace argus::storage::remote {
@@ -32,8 +33,11 @@ struct ReadReply {
 // A querier over [mint, maxt] of the local TSDB.
 using QuerierFactory = std::function<std::unique_ptr<tsdb::TsdbQuerier>(int64_t, int64_t)>;
 
-// Errors: InvalidArgument for an undecodable request or an invalid matcher (HTTP 400); what
-// the TSDB returned otherwise (500).
-absl::StatusOr<ReadReply> HandleRead(absl::string_view body, const QuerierFactory& querier);
+// Every series answered carries the `external` labels it lacks; equality matchers on external
+// label names are dropped before the TSDB is asked (it does not store them). Errors:
+// InvalidArgument for an undecodable request or an invalid matcher (HTTP 400); what the TSDB
+// returned otherwise (500).
+absl::StatusOr<ReadReply> HandleRead(absl::string_view body, const QuerierFactory& querier,
+                                     const labels::Labels& external);
 
 }  // namespace argus::storage::remote

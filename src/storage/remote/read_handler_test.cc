@@ -39,12 +39,13 @@ class ReadHandlerTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  absl::StatusOr<ReadReply> Read(prometheus::ReadRequest req) {
+  absl::StatusOr<ReadReply> Read(prometheus::ReadRequest req, const labels::Labels& external = {}) {
     std::string body;
     const std::string raw = req.SerializeAsString();
     snappy::Compress(raw.data(), raw.size(), &body);
-    return HandleRead(body,
-                      [this](int64_t mint, int64_t maxt) { return db_->ChunkQuerier(mint, maxt); });
+    return HandleRead(
+        body, [this](int64_t mint, int64_t maxt) { return db_->ChunkQuerier(mint, maxt); },
+        external);
   }
   static prometheus::ReadRequest Request(int64_t start, int64_t end) {
     prometheus::ReadRequest req;
@@ -109,8 +110,32 @@ TEST_F(ReadHandlerTest, StreamedAnswerCarriesTheStoredChunksInCheckedFrames) {
   EXPECT_EQ(samples, 600);
 }
 
+TEST_F(ReadHandlerTest, ExternalLabelsAreAddedAndTheirMatchersIgnored) {
+  prometheus::ReadRequest req = Request(10000, 19000);
+  prometheus::LabelMatcher* m = req.mutable_queries(0)->add_matchers();
+  m->set_type(prometheus::LabelMatcher::EQ);
+  m->set_name("cluster");
+  m->set_value("eu1");
+  // The series' own job wins over an external job.
+  absl::StatusOr<ReadReply> r =
+      Read(req, labels::Labels({{"cluster", "eu1"}, {"job", "ext"}, {"zone", "z"}}));
+  ASSERT_TRUE(r.ok()) << r.status();
+  std::string raw;
+  ASSERT_TRUE(snappy::Uncompress(r->body.data(), r->body.size(), &raw));
+  prometheus::ReadResponse resp;
+  ASSERT_TRUE(resp.ParseFromString(raw));
+  ASSERT_EQ(resp.results(0).timeseries_size(), 2);
+  const auto& ls = resp.results(0).timeseries(0).labels();
+  ASSERT_EQ(ls.size(), 4);
+  EXPECT_EQ(ls[0].name(), "__name__");
+  EXPECT_EQ(ls[1].name(), "cluster");
+  EXPECT_EQ(ls[1].value(), "eu1");
+  EXPECT_EQ(ls[2].value(), "a");  // job
+  EXPECT_EQ(ls[3].name(), "zone");
+}
+
 TEST_F(ReadHandlerTest, BadRequestsAreInvalidArgument) {
-  EXPECT_EQ(HandleRead("junk", nullptr).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(HandleRead("junk", nullptr, {}).status().code(), absl::StatusCode::kInvalidArgument);
   prometheus::ReadRequest req = Request(0, 1);
   req.mutable_queries(0)->mutable_matchers(0)->set_type(prometheus::LabelMatcher::RE);
   req.mutable_queries(0)->mutable_matchers(0)->set_value("(");
