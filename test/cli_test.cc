@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <fstream>
 #include <regex>
 #include <string>
 
@@ -52,6 +53,13 @@ TEST(CliTest, BadFlagsAreRejected) {
   EXPECT_EQ(retention.exit_code, 2);
   EXPECT_THAT(retention.output,
               HasSubstr("--storage.tsdb.retention.time: not a valid duration string"));
+  // As Prometheus: the configuration file must load before anything starts.
+  CommandResult no_config =
+      RunCommand({ArgusBinary(), "server", "--config.file=/nonexistent/prometheus.yml",
+                  "--storage.tsdb.path=" + ::testing::TempDir() + "/argus_cli_no_config"});
+  EXPECT_EQ(no_config.exit_code, 1);
+  EXPECT_THAT(no_config.output, HasSubstr("Error loading config"));
+  EXPECT_THAT(no_config.output, HasSubstr("/nonexistent/prometheus.yml"));
   CommandResult pending = RunCommand({ArgusBinary(), "store"});
   EXPECT_EQ(pending.exit_code, 2);
   EXPECT_THAT(pending.output, HasSubstr("not available in this version yet"));
@@ -61,8 +69,10 @@ TEST(CliTest, ServerServesMetricsThatPromtoolAcceptsAndStopsOnSigterm) {
   std::string log_path = ::testing::TempDir() + "/argus_server_cli_test.log";
   const std::string data = ::testing::TempDir() + "/argus_server_cli_test_data";
   std::filesystem::remove_all(data);
+  const std::string config = ::testing::TempDir() + "/argus_server_cli_test.yml";
+  std::ofstream(config) << "";  // an empty configuration: the defaults, nothing to scrape
   Child server({ArgusBinary(), "server", "--web.listen-address=127.0.0.1:0", "--log.format=json",
-                "--storage.tsdb.path=" + data},
+                "--storage.tsdb.path=" + data, "--config.file=" + config},
                log_path);
   std::string log;
   ASSERT_TRUE(server.WaitForLog("ready to receive web requests", 20000, &log)) << log;

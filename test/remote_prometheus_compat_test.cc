@@ -63,7 +63,9 @@ TEST(RemotePrometheusCompatTest, PrometheusWritesIntoAndReadsFromArgus) {
   } cleanup{dir};
 
   const int argus_port = FreePort();
+  std::ofstream(dir + "/argus.yml") << "";  // scrapes nothing: it only receives
   Child argus({ArgusBinary(), "server", "--storage.tsdb.path=" + dir + "/argus",
+               "--config.file=" + dir + "/argus.yml",
                absl::StrCat("--web.listen-address=127.0.0.1:", argus_port),
                "--web.enable-remote-write-receiver"},
               dir + "/argus.log");

@@ -1,8 +1,13 @@
-// `argus server`: the local TSDB (with Prometheus's --storage.tsdb.* flags) behind the HTTP
-// skeleton (self metrics, probes, graceful shutdown), /federate, remote read (/api/v1/read) and
-// the remote-write receiver (--web.enable-remote-write-receiver). Scraping and the query API arrive
-// with their issues.
+// `argus server`: Prometheus's server role. The configuration file (--config.file) drives
+// discovery and scraping into the local TSDB (--storage.tsdb.* flags); the web layer serves
+// self metrics, probes, /-/reload and /-/quit (--web.enable-lifecycle), /api/v1/targets,
+// /api/v1/status/{config,flags,buildinfo}, /federate, remote read (/api/v1/read) and the
+// remote-write receiver (--web.enable-remote-write-receiver). External labels are not stored;
+// they are added to everything that leaves the server. The query API arrives with its issue.
 #include "http/server.h"
+
+#include <signal.h>
+#include <unistd.h>
 
 #include <map>
 #include <memory>
@@ -15,19 +20,24 @@
 #include "base/status.h"
 #include "base/units.h"
 #include "cmd/command.h"
+#include "cmd/config_runtime.h"
 #include "cmd/status_api.h"
+#include "config/marshal.h"
 #include "metrics/process_collector.h"
 #include "metrics/registry.h"
 #include "metrics/text_format.h"
+#include "nlohmann/json.hpp"
 #include "storage/remote/read_handler.h"
 #include "storage/remote/write_handler.h"
 #include "tsdb/db/db.h"
 #include "web/federate.h"
+#include "web/targets.h"
 
 namespace argus::cmd {
 namespace {
 
 struct ServerFlags {
+  std::string config_file = "prometheus.yml";
   std::string listen_address = "0.0.0.0:9090";
   std::string tsdb_path = "data/";
   std::string retention_time;  // empty: 15d, unless a retention size is set
@@ -36,6 +46,7 @@ struct ServerFlags {
   std::string max_block_duration;  // empty: 10% of the retention time, at most 31d
   bool wal_compression = true;
   bool enable_remote_write_receiver = false;
+  bool enable_lifecycle = false;
 };
 
 // The DB options the flags describe. Errors: InvalidArgument naming the flag.
@@ -75,29 +86,20 @@ absl::StatusOr<tsdb::DbOptions> TsdbOptions(const ServerFlags& f, metrics::Regis
   return o;
 }
 
-int RunServer(const ServerFlags& flags, std::map<std::string, std::string> flag_values) {
-  log::Info("Starting Argus Server", {{"version", GetBuildInfo().version}});
-  metrics::Registry registry;
-  metrics::RegisterProcessCollector(registry);
-  absl::StatusOr<tsdb::DbOptions> opts = TsdbOptions(flags, &registry);
-  if (!opts.ok()) {
-    log::Error("Invalid storage flags", {{"err", opts.status()}});
-    return 2;
-  }
-  log::Info("Starting TSDB ...", {{"path", flags.tsdb_path}});
-  absl::StatusOr<std::unique_ptr<tsdb::DB>> db = tsdb::DB::Open(flags.tsdb_path, *opts);
-  if (!db.ok()) {
-    log::Error("Opening storage failed", {{"err", db.status()}});
-    return 1;
-  }
-  log::Info("TSDB started");
-  http::Server web(registry);
-  web.AddStandardEndpoints("Argus Server", [] { return true; });
-  AddStatusEndpoints(web, std::move(flag_values));
-  web.Get("/federate", "/federate", [&db](const http::Request& req, http::Response& resp) {
-    // External labels join with the configuration file (issue #4); none until then.
+// "host:port" this server is reachable at from outside (Prometheus's default external URL).
+web::GlobalUrlOptions GlobalUrlFor(int port) {
+  char host[256] = {};
+  gethostname(host, sizeof(host) - 1);
+  return {absl::StrCat(host, ":", port), absl::StrCat(port)};
+}
+
+// The endpoints that read the configuration, targets and storage.
+void AddDataEndpoints(http::Server& web, const ServerFlags& flags, tsdb::DB& db,
+                      ConfigRuntime& rt) {
+  web.Get("/federate", "/federate", [&db, &rt](const http::Request& req, http::Response& resp) {
     absl::StatusOr<std::string> out =
-        argus::web::Federate(**db, req.Params("match[]"), absl::ToUnixMillis(absl::Now()), {});
+        argus::web::Federate(db, req.Params("match[]"), absl::ToUnixMillis(absl::Now()),
+                             rt.Current()->global.external_labels);
     if (!out.ok()) {
       resp.status = absl::IsInvalidArgument(out.status()) ? 400 : 500;
       resp.body = absl::StrCat(out.status().message(), "\n");
@@ -106,19 +108,21 @@ int RunServer(const ServerFlags& flags, std::map<std::string, std::string> flag_
     resp.content_type = metrics::kTextContentType;
     resp.body = *std::move(out);
   });
-  web.Post("/api/v1/read", "/api/v1/read", [&db](const http::Request& req, http::Response& resp) {
-    absl::StatusOr<storage::remote::ReadReply> r = storage::remote::HandleRead(
-        req.body(), [&db](int64_t mint, int64_t maxt) { return (*db)->ChunkQuerier(mint, maxt); });
-    if (!r.ok()) {
-      resp.status = absl::IsInvalidArgument(r.status()) ? 400 : 500;
-      resp.body = absl::StrCat(r.status().message(), "\n");
-      return;
-    }
-    resp.content_type = r->content_type;
-    if (!r->content_encoding.empty())
-      resp.headers.emplace_back("Content-Encoding", r->content_encoding);
-    resp.body = std::move(r->body);
-  });
+  web.Post(
+      "/api/v1/read", "/api/v1/read", [&db, &rt](const http::Request& req, http::Response& resp) {
+        absl::StatusOr<storage::remote::ReadReply> r = storage::remote::HandleRead(
+            req.body(), [&db](int64_t mint, int64_t maxt) { return db.ChunkQuerier(mint, maxt); },
+            rt.Current()->global.external_labels);
+        if (!r.ok()) {
+          resp.status = absl::IsInvalidArgument(r.status()) ? 400 : 500;
+          resp.body = absl::StrCat(r.status().message(), "\n");
+          return;
+        }
+        resp.content_type = r->content_type;
+        if (!r->content_encoding.empty())
+          resp.headers.emplace_back("Content-Encoding", r->content_encoding);
+        resp.body = std::move(r->body);
+      });
   web.Post("/api/v1/write", "/api/v1/write",
            [&flags, &db](const http::Request& req, http::Response& resp) {
              if (!flags.enable_remote_write_receiver) {
@@ -128,7 +132,7 @@ int RunServer(const ServerFlags& flags, std::map<std::string, std::string> flag_
                    "--web.enable-remote-write-receiver\n";
                return;
              }
-             std::unique_ptr<storage::Appender> app = (*db)->Appender();
+             std::unique_ptr<storage::Appender> app = db.Appender();
              const absl::Status st = storage::remote::ApplyWriteRequest(req.body(), *app);
              resp.status = storage::remote::WriteStatusCode(st);
              if (!st.ok()) {
@@ -136,16 +140,90 @@ int RunServer(const ServerFlags& flags, std::map<std::string, std::string> flag_
                resp.body = absl::StrCat(st.message(), "\n");
              }
            });
+  web.Get("/api/v1/status/config", "/api/v1/status/config",
+          [&rt](const http::Request&, http::Response& resp) {
+            ApiSuccess({{"yaml", config::Marshal(*rt.Current())}}, resp);
+          });
+  web.Get("/api/v1/targets", "/api/v1/targets",
+          [&rt, &web](const http::Request& req, http::Response& resp) {
+            argus::web::TargetsQuery q;
+            if (std::string state = req.Param("state"); !state.empty()) q.state = state;
+            q.pools = req.Params("scrapePool");
+            ApiSuccess(
+                argus::web::TargetsData(rt.scrape().ActiveTargets(), rt.scrape().DroppedTargets(),
+                                        q, GlobalUrlFor(web.port())),
+                resp);
+          });
+}
+
+// /-/reload and /-/quit, refused unless --web.enable-lifecycle.
+void AddLifecycleEndpoints(http::Server& web, const ServerFlags& flags, ConfigRuntime& rt) {
+  const auto lifecycle = [&flags](http::Response& resp) {
+    if (flags.enable_lifecycle) return true;
+    resp.status = 403;
+    resp.body = "Lifecycle API is not enabled.\n";
+    return false;
+  };
+  web.Post("/-/reload", "/-/reload", [lifecycle, &rt](const http::Request&, http::Response& resp) {
+    if (!lifecycle(resp)) return;
+    if (absl::Status st = rt.Reload(); !st.ok()) {
+      resp.status = 500;
+      resp.body = absl::StrCat("failed to reload config: ", st.message(), "\n");
+    }
+  });
+  web.Post("/-/quit", "/-/quit", [lifecycle](const http::Request&, http::Response& resp) {
+    if (!lifecycle(resp)) return;
+    resp.body = "Requesting termination... Goodbye!\n";
+    kill(getpid(), SIGTERM);  // WaitForTermination takes it from here
+  });
+}
+
+int RunServer(const ServerFlags& flags, std::map<std::string, std::string> flag_values) {
+  log::Info("Starting Argus Server", {{"version", GetBuildInfo().version}});
+  metrics::Registry registry;
+  metrics::RegisterProcessCollector(registry);
+  absl::StatusOr<tsdb::DbOptions> opts = TsdbOptions(flags, &registry);
+  if (!opts.ok()) {
+    log::Error("Invalid storage flags", {{"err", opts.status()}});
+    return 2;
+  }
+  if (absl::StatusOr<config::Config> c = config::LoadFile(flags.config_file); !c.ok()) {
+    log::Error("Error loading config", {{"file", flags.config_file}, {"err", c.status()}});
+    return 1;
+  }
+  log::Info("Starting TSDB ...", {{"path", flags.tsdb_path}});
+  absl::StatusOr<std::unique_ptr<tsdb::DB>> db = tsdb::DB::Open(flags.tsdb_path, *opts);
+  if (!db.ok()) {
+    log::Error("Opening storage failed", {{"err", db.status()}});
+    return 1;
+  }
+  log::Info("TSDB started");
+  tsdb::DB* storage = db->get();
+  absl::StatusOr<std::unique_ptr<ConfigRuntime>> rt = ConfigRuntime::Start(
+      flags.config_file, [storage] { return storage->Appender(); }, registry);
+  if (!rt.ok()) {
+    log::Error("Error loading config", {{"file", flags.config_file}, {"err", rt.status()}});
+    (*db)->Close().IgnoreError();
+    return 1;
+  }
+  log::Info("Completed loading of configuration file", {{"filename", flags.config_file}});
+  http::Server web(registry);
+  web.AddStandardEndpoints("Argus Server", [] { return true; });
+  AddStatusEndpoints(web, std::move(flag_values));
+  AddDataEndpoints(web, flags, *storage, **rt);
+  AddLifecycleEndpoints(web, flags, **rt);
   if (absl::Status s = web.Start(flags.listen_address); !s.ok()) {
     log::Error("Error starting web server", {{"err", s}});
+    rt->reset();
+    (*db)->Close().IgnoreError();
     return 1;
   }
   log::Info("Server is ready to receive web requests.",
             {{"address", flags.listen_address}, {"port", web.port()}});
-  int sig = WaitForTermination(
-      [] { log::Info("Received SIGHUP; nothing to reload yet (no configuration file)"); });
+  int sig = WaitForTermination([&rt] { (*rt)->Reload().IgnoreError(); });
   log::Warn("Received termination signal, exiting gracefully...", {{"signal", sig}});
   web.Shutdown();
+  rt->reset();  // stops discovery and scraping; no staleness markers on shutdown
   if (absl::Status st = (*db)->Close(); !st.ok()) {
     log::Error("Error stopping storage", {{"err", st}});
   }
@@ -159,6 +237,8 @@ Command AddServerCommand(CLI::App& root) {
   auto flags = std::make_shared<ServerFlags>();
   CLI::App* sub = root.add_subcommand(
       "server", "Scrape targets, store samples in the local TSDB and serve the Prometheus API");
+  sub->add_option("--config.file", flags->config_file, "Prometheus configuration file path")
+      ->capture_default_str();
   sub->add_option("--web.listen-address", flags->listen_address,
                   "Address to listen on for UI, API, and telemetry")
       ->capture_default_str();
@@ -181,6 +261,8 @@ Command AddServerCommand(CLI::App& root) {
       ->capture_default_str();
   sub->add_flag("--web.enable-remote-write-receiver", flags->enable_remote_write_receiver,
                 "Enable API endpoint accepting remote write requests");
+  sub->add_flag("--web.enable-lifecycle", flags->enable_lifecycle,
+                "Enable shutdown and reload via HTTP request");
   return {sub, [flags, sub] { return RunServer(*flags, FlagValues(*sub)); }};
 }
 

@@ -3,17 +3,12 @@
 #include <utility>
 
 #include "base/buildinfo.h"
-#include "nlohmann/json.hpp"
 
 namespace argus::cmd {
-namespace {
-
-void Success(const nlohmann::json& data, http::Response& resp) {
+void ApiSuccess(const nlohmann::json& data, http::Response& resp) {
   resp.content_type = "application/json";
   resp.body = nlohmann::json{{"status", "success"}, {"data", data}}.dump();
 }
-
-}  // namespace
 
 std::map<std::string, std::string> FlagValues(const CLI::App& app) {
   std::map<std::string, std::string> out;
@@ -43,17 +38,17 @@ void AddStatusEndpoints(http::Server& web, std::map<std::string, std::string> fl
   web.Get("/api/v1/status/buildinfo", "/api/v1/status/buildinfo",
           [](const http::Request&, http::Response& resp) {
             const BuildInfo& b = GetBuildInfo();
-            Success({{"version", b.version},
-                     {"revision", b.revision},
-                     {"branch", b.branch},
-                     {"buildUser", b.build_user},
-                     {"buildDate", b.build_date},
-                     {"goVersion", b.compiler}},
-                    resp);
+            ApiSuccess({{"version", b.version},
+                        {"revision", b.revision},
+                        {"branch", b.branch},
+                        {"buildUser", b.build_user},
+                        {"buildDate", b.build_date},
+                        {"goVersion", b.compiler}},
+                       resp);
           });
   web.Get("/api/v1/status/flags", "/api/v1/status/flags",
           [flags = std::move(flags)](const http::Request&, http::Response& resp) {
-            Success(flags, resp);
+            ApiSuccess(flags, resp);
           });
 }
 

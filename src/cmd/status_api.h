@@ -7,6 +7,7 @@
 
 #include "CLI/CLI.hpp"
 #include "http/server.h"
+#include "nlohmann/json.hpp"
 
 namespace argus::cmd {
 
@@ -14,6 +15,9 @@ namespace argus::cmd {
 // its dashes, with its value as given or its default ("" for an unset flag without one;
 // "true"/"false" for switches).
 std::map<std::string, std::string> FlagValues(const CLI::App& app);
+
+// The Prometheus API's success envelope: {"status":"success","data":<data>} as JSON.
+void ApiSuccess(const nlohmann::json& data, http::Response& resp);
 
 void AddStatusEndpoints(http::Server& web, std::map<std::string, std::string> flags);
 

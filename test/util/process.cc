@@ -162,4 +162,12 @@ int HttpGet(int port, const std::string& path, std::string* body) {
   return res->status;
 }
 
+int HttpPost(int port, const std::string& path, const std::string& body, std::string* response) {
+  httplib::Client c("127.0.0.1", port);
+  auto res = c.Post(path.c_str(), body, "application/x-www-form-urlencoded");
+  if (!res) return -1;
+  *response = res->body;
+  return res->status;
+}
+
 }  // namespace argus::testing

@@ -44,4 +44,8 @@ std::string UrlEncode(const std::string& s);
 // GET http://127.0.0.1:port/path; returns the status code and fills `body`.
 int HttpGet(int port, const std::string& path, std::string* body);
 
+// POST `body` (form-encoded) to http://127.0.0.1:port/path; returns the status code and fills
+// `response`.
+int HttpPost(int port, const std::string& path, const std::string& body, std::string* response);
+
 }  // namespace argus::testing
