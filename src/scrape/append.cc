@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/status.h"
 #include "metrics/registry.h"
 #include "model/textparse/textparse.h"
 #include "model/value.h"
@@ -65,6 +66,20 @@ absl::StatusOr<labels::Labels> ExposedLabels(const textparse::Parser& p) {
   return labels::Labels::FromSorted(std::move(ls));
 }
 
+// The stored labels of the parser's current sample (exposed labels, target labels, metric
+// relabeling, checks), or nullopt when relabeling drops it; `hash` gets the exposed labels'
+// hash (the staleness key).
+absl::StatusOr<std::optional<labels::Labels>> StoredLabels(const textparse::Parser& p,
+                                                           const AppendOptions& opts,
+                                                           uint64_t* hash) {
+  ASSIGN_OR_RETURN(labels::Labels exposed, ExposedLabels(p));
+  *hash = exposed.Hash();
+  std::optional<labels::Labels> mutated = opts.mutate(exposed);
+  if (!mutated.has_value() || mutated->empty()) return std::nullopt;
+  RETURN_IF_ERROR(CheckLabels(*mutated, opts));
+  return mutated;
+}
+
 }  // namespace
 
 absl::Status AppendScrape(absl::string_view body, absl::string_view content_type, int64_t t_ms,
@@ -87,27 +102,21 @@ absl::Status AppendScrape(absl::string_view body, absl::string_view content_type
     const textparse::Sample s = p->Series();
     const std::optional<int64_t> ts = opts.honor_timestamps ? s.timestamp_ms : std::nullopt;
     const int64_t t = ts.value_or(t_ms);
-    if (cache.IsDropped(s.series)) continue;
     ScrapeCache::Entry* ce = cache.Get(s.series);
-    ScrapeCache::LabelsPtr lset;
-    uint64_t hash = 0;
-    if (ce != nullptr) {
-      lset = ce->lset;
-      hash = ce->hash;
-    } else {
-      absl::StatusOr<labels::Labels> exposed = ExposedLabels(*p);
-      if (!exposed.ok()) {
-        err = exposed.status();
+    uint64_t hash = ce != nullptr ? ce->hash : 0;
+    labels::Labels lset;  // computed for new series only: known ones append by ref
+    if (ce == nullptr) {
+      if (cache.IsDropped(s.series)) continue;
+      absl::StatusOr<std::optional<labels::Labels>> l = StoredLabels(*p, opts, &hash);
+      if (!l.ok()) {
+        err = l.status();
         break;
       }
-      hash = exposed->Hash();
-      std::optional<labels::Labels> mutated = opts.mutate(*exposed);
-      if (!mutated.has_value() || mutated->empty()) {
+      if (!l->has_value()) {
         cache.AddDropped(s.series);
         continue;
       }
-      if (err = CheckLabels(*mutated, opts); !err.ok()) break;
-      lset = std::make_shared<const labels::Labels>(*std::move(mutated));
+      lset = **std::move(l);
     }
     if (opts.sample_limit > 0 && !model::IsStaleNaN(s.value) && ++appended > opts.sample_limit) {
       over_limit = true;  // keep counting to the end of the body
@@ -115,17 +124,27 @@ absl::Status AppendScrape(absl::string_view body, absl::string_view content_type
       continue;
     }
     absl::StatusOr<storage::SeriesRef> ref =
-        app.Append(ce != nullptr ? ce->ref : 0, *lset, t, s.value);
+        app.Append(ce != nullptr ? ce->ref : 0, lset, t, s.value);
+    if (ce != nullptr && absl::IsNotFound(ref.status())) {
+      // The storage dropped the series since: append it by its labels again.
+      absl::StatusOr<std::optional<labels::Labels>> l = StoredLabels(*p, opts, &hash);
+      if (!l.ok() || !l->has_value()) {
+        err = l.ok() ? absl::InternalError("relabeling changed for a cached series") : l.status();
+        break;
+      }
+      ref = app.Append(0, **l, t, s.value);
+      if (ref.ok()) ce->ref = *ref;
+    }
     ++counts->added;
     if (!ref.ok()) {
       if (!IsSkippable(ref.status())) err = ref.status();
       // As v2.42: a new series is tracked for staleness even when its sample was refused.
-      if (err.ok() && ce == nullptr && !ts.has_value()) cache.TrackStaleness(hash, lset);
+      if (err.ok() && ce == nullptr && !ts.has_value()) cache.TrackStaleness(hash, std::move(lset));
       continue;
     }
-    if (!ts.has_value()) cache.TrackStaleness(hash, lset);
+    if (!ts.has_value()) cache.TrackStaleness(hash, *ref);
     if (ce == nullptr) {
-      cache.Add(s.series, *ref, lset, hash);
+      cache.Add(s.series, *ref, hash);
       if (!over_limit) ++counts->series_added;
     }
   }
@@ -134,9 +153,13 @@ absl::Status AppendScrape(absl::string_view body, absl::string_view content_type
     cache.DiscardIter();
     return err;
   }
-  cache.ForEachStale([&](const labels::Labels& gone) {
-    absl::StatusOr<storage::SeriesRef> ref = app.Append(0, gone, t_ms, model::StaleNaN());
-    if (!ref.ok() && !absl::IsFailedPrecondition(ref.status())) err = ref.status();
+  cache.ForEachStale([&](storage::SeriesRef ref, const labels::Labels* gone) {
+    absl::StatusOr<storage::SeriesRef> r =
+        app.Append(ref, gone != nullptr ? *gone : labels::Labels(), t_ms, model::StaleNaN());
+    // NotFound: the storage dropped the series already; nothing to mark.
+    if (!r.ok() && !absl::IsFailedPrecondition(r.status()) && !absl::IsNotFound(r.status())) {
+      err = r.status();
+    }
     return err.ok();
   });
   if (err.ok()) cache.IterDone(!body.empty());
@@ -154,19 +177,16 @@ absl::Status AddReportSample(const labels::Labels& target, absl::string_view nam
                              double v, ScrapeCache& cache, storage::Appender& app) {
   const std::string key = absl::StrCat(name, "\xff");
   ScrapeCache::Entry* ce = cache.Get(key);
-  ScrapeCache::LabelsPtr lset =
-      ce != nullptr ? ce->lset
-                    : std::make_shared<const labels::Labels>(MergeTargetLabels(
-                          labels::Labels({{labels::kMetricName, std::string(name)}}), target,
-                          /*honor_labels=*/false));
-  absl::StatusOr<storage::SeriesRef> ref = app.Append(ce != nullptr ? ce->ref : 0, *lset, t, v);
-  if (ref.ok()) {
-    if (ce == nullptr) {
-      const uint64_t hash = lset->Hash();
-      cache.Add(key, *ref, std::move(lset), hash);
-    }
-    return absl::OkStatus();
+  absl::StatusOr<storage::SeriesRef> ref =
+      ce != nullptr ? app.Append(ce->ref, labels::Labels(), t, v) : absl::NotFoundError("");
+  if (absl::IsNotFound(ref.status())) {
+    const labels::Labels lset =
+        MergeTargetLabels(labels::Labels({{labels::kMetricName, std::string(name)}}), target,
+                          /*honor_labels=*/false);
+    ref = app.Append(0, lset, t, v);
+    if (ref.ok()) cache.Add(key, *ref, lset.Hash());
   }
+  if (ref.ok()) return absl::OkStatus();
   return absl::IsFailedPrecondition(ref.status()) ? absl::OkStatus() : ref.status();
 }
 

@@ -64,7 +64,7 @@ class AppendScrapeTest : public ::testing::Test {
   }
 
   tsdb::head::Head head_{{}};
-  ScrapeCache cache_;
+  ScrapeCache cache_;  // outlives a head in one test
   AppendOptions opts_;
 };
 
@@ -153,6 +153,28 @@ TEST_F(AppendScrapeTest, ReportStaleMarksTheSyntheticSeries) {
   ASSERT_TRUE(app->Commit().ok());
   EXPECT_TRUE(model::IsStaleNaN(Only(head_, "up").back().second));
   EXPECT_TRUE(model::IsStaleNaN(Only(head_, "scrape_series_added").back().second));
+}
+
+TEST_F(AppendScrapeTest, CachedSeriesTheStorageNoLongerHasAreAppendedByLabelsAgain) {
+  ASSERT_TRUE(Scrape("a{x=\"1\"} 1\nb 2\n", 1000).ok());
+  // The cache's refs now point nowhere (as after the head dropped the series).
+  tsdb::head::Head other{{}};
+  auto app = other.NewAppender();
+  AppendCounts c;
+  ASSERT_TRUE(AppendScrape("a{x=\"1\"} 3\n", "text/plain", 2000, opts_, cache_, *app, &c).ok());
+  ASSERT_TRUE(
+      ReportScrape(kTarget, 2000, absl::ZeroDuration(), c, absl::OkStatus(), cache_, *app).ok());
+  ASSERT_TRUE(app->Commit().ok());
+  EXPECT_EQ(Series(other, "a"),
+            (std::map<std::string, Samples>{
+                {R"({__name__="a", instance="host:9100", job="node", x="1"})", {{2000, 3}}}}));
+  EXPECT_EQ(Only(other, "up"), (Samples{{2000, 1}}));
+  EXPECT_TRUE(Series(other, "b").empty());  // its stale marker had nothing to mark
+  // And the cache follows the new refs.
+  auto again = other.NewAppender();
+  ASSERT_TRUE(AppendScrape("a{x=\"1\"} 4\n", "text/plain", 3000, opts_, cache_, *again, &c).ok());
+  ASSERT_TRUE(again->Commit().ok());
+  EXPECT_EQ(Series(other, "a").begin()->second.size(), 2u);
 }
 
 }  // namespace

@@ -11,10 +11,9 @@ ScrapeCache::Entry* ScrapeCache::Get(absl::string_view series) {
   return &it->second;
 }
 
-void ScrapeCache::Add(absl::string_view series, storage::SeriesRef ref, LabelsPtr lset,
-                      uint64_t hash) {
+void ScrapeCache::Add(absl::string_view series, storage::SeriesRef ref, uint64_t hash) {
   if (ref == 0) return;
-  series_[series] = Entry{ref, std::move(lset), hash, iter_};
+  series_[series] = Entry{ref, hash, iter_};
 }
 
 bool ScrapeCache::IsDropped(absl::string_view series) {
@@ -26,13 +25,25 @@ bool ScrapeCache::IsDropped(absl::string_view series) {
 
 void ScrapeCache::AddDropped(absl::string_view series) { dropped_[series] = iter_; }
 
-void ScrapeCache::TrackStaleness(uint64_t hash, LabelsPtr lset) {
-  seen_cur_.try_emplace(hash, std::move(lset));
+void ScrapeCache::TrackStaleness(uint64_t hash, storage::SeriesRef ref) {
+  if (seen_cur_.empty()) seen_cur_.reserve(seen_prev_.size());
+  seen_cur_.try_emplace(hash, ref);
 }
 
-void ScrapeCache::ForEachStale(const std::function<bool(const labels::Labels&)>& fn) const {
-  for (const auto& [hash, lset] : seen_prev_) {
-    if (!seen_cur_.contains(hash) && !fn(*lset)) return;
+void ScrapeCache::TrackStaleness(uint64_t hash, labels::Labels lset) {
+  seen_cur_labels_.try_emplace(hash, std::move(lset));
+}
+
+void ScrapeCache::ForEachStale(
+    const std::function<bool(storage::SeriesRef, const labels::Labels*)>& fn) const {
+  const auto seen = [this](uint64_t hash) {
+    return seen_cur_.contains(hash) || seen_cur_labels_.contains(hash);
+  };
+  for (const auto& [hash, ref] : seen_prev_) {
+    if (!seen(hash) && !fn(ref, nullptr)) return;
+  }
+  for (const auto& [hash, lset] : seen_prev_labels_) {
+    if (!seen(hash) && !fn(0, &lset)) return;
   }
 }
 
@@ -50,6 +61,8 @@ void ScrapeCache::IterDone(bool flush) {
   }
   std::swap(seen_prev_, seen_cur_);
   seen_cur_.clear();
+  std::swap(seen_prev_labels_, seen_cur_labels_);
+  seen_cur_labels_.clear();
 }
 
 }  // namespace argus::scrape

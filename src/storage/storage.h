@@ -25,9 +25,11 @@ class Appender {
   virtual ~Appender() = default;
   // Adds sample (t, v) to the series `lset` (or `ref`, when non-zero and returned by an earlier
   // Append of the same storage). Returns the series ref to pass next time.
-  // Errors (the sample is rejected, the batch stays usable): InvalidArgument for an empty
-  // label set; OutOfRange "out of bounds" for a timestamp too old for the head;
-  // FailedPrecondition "out of order sample" / "duplicate sample for timestamp".
+  // `lset` may be empty when `ref` is given: the caller then relies on the ref alone.
+  // Errors (the sample is rejected, the batch stays usable): NotFound when `ref` is unknown
+  // (no longer) and `lset` is empty; InvalidArgument for an empty label set without a ref;
+  // OutOfRange "out of bounds" for a timestamp too old for the head; FailedPrecondition "out of
+  // order sample" / "duplicate sample for timestamp".
   virtual absl::StatusOr<SeriesRef> Append(SeriesRef ref, const labels::Labels& lset, int64_t t,
                                            double v) = 0;
   // Makes the batch durable (write-ahead logged) and visible. On error nothing of it is

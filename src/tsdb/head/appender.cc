@@ -30,7 +30,10 @@ absl::StatusOr<storage::SeriesRef> HeadAppender::Append(storage::SeriesRef ref,
   std::unique_lock<std::mutex> lock;
   MemSeries* m = ref != 0 ? head_->GetByRef(ref, &lock) : nullptr;
   if (m == nullptr) {
-    if (lset.empty()) return absl::InvalidArgumentError("empty labelset: invalid sample");
+    if (lset.empty()) {
+      if (ref != 0) return absl::NotFoundError("series not found");
+      return absl::InvalidArgumentError("empty labelset: invalid sample");
+    }
     bool created;
     m = head_->GetOrCreate(lset, 0, &lock, &created);
     if (created) new_series_.push_back({m->ref(), lset});

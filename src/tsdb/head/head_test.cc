@@ -81,6 +81,9 @@ TEST(HeadTest, RejectsOutOfOrderDuplicateAndOutOfBoundsSamples) {
   EXPECT_TRUE(app->Append(0, L("b"), 10 * kHour - kHour, 1).ok());
   EXPECT_EQ(app->Append(0, labels::Labels(), 10 * kHour, 1).status().code(),
             absl::StatusCode::kInvalidArgument);
+  // A ref alone must be known.
+  EXPECT_EQ(app->Append(987654, labels::Labels(), 10 * kHour, 1).status().code(),
+            absl::StatusCode::kNotFound);
   ASSERT_TRUE(app->Commit().ok());
   EXPECT_EQ(Samples(h, L("a")).size(), 1u);
 }
