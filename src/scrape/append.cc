@@ -142,11 +142,11 @@ absl::Status AppendScrape(absl::string_view body, absl::string_view content_type
       if (err.ok() && ce == nullptr && !ts.has_value()) cache.TrackStaleness(hash, std::move(lset));
       continue;
     }
-    if (!ts.has_value()) cache.TrackStaleness(hash, *ref);
     if (ce == nullptr) {
-      cache.Add(s.series, *ref, hash);
+      ce = cache.Add(s.series, *ref, hash);
       if (!over_limit) ++counts->series_added;
     }
+    if (!ts.has_value() && ce != nullptr) cache.TrackStaleness(ce);
   }
   if (err.ok() && over_limit) err = absl::ResourceExhaustedError("sample limit exceeded");
   if (!err.ok()) {
@@ -172,11 +172,10 @@ constexpr absl::string_view kReportNames[] = {
     "up", "scrape_duration_seconds", "scrape_samples_scraped",
     "scrape_samples_post_metric_relabeling", "scrape_series_added"};
 
-// Report series are cached under their name plus "\xff", which no scraped series text has.
+// One synthetic sample, by the ref the cache has for `name`, else by its labels.
 absl::Status AddReportSample(const labels::Labels& target, absl::string_view name, int64_t t,
                              double v, ScrapeCache& cache, storage::Appender& app) {
-  const std::string key = absl::StrCat(name, "\xff");
-  ScrapeCache::Entry* ce = cache.Get(key);
+  ScrapeCache::Entry* ce = cache.GetReport(name);
   absl::StatusOr<storage::SeriesRef> ref =
       ce != nullptr ? app.Append(ce->ref, labels::Labels(), t, v) : absl::NotFoundError("");
   if (absl::IsNotFound(ref.status())) {
@@ -184,7 +183,7 @@ absl::Status AddReportSample(const labels::Labels& target, absl::string_view nam
         MergeTargetLabels(labels::Labels({{labels::kMetricName, std::string(name)}}), target,
                           /*honor_labels=*/false);
     ref = app.Append(0, lset, t, v);
-    if (ref.ok()) cache.Add(key, *ref, lset.Hash());
+    if (ref.ok()) cache.AddReport(name, *ref, lset.Hash());
   }
   if (ref.ok()) return absl::OkStatus();
   return absl::IsFailedPrecondition(ref.status()) ? absl::OkStatus() : ref.status();
