@@ -111,6 +111,15 @@ MemSeries* Head::FindInStripe(const Stripe& s, const labels::Labels& lset, uint6
 }
 
 MemSeries* Head::GetByRef(uint64_t ref, std::unique_lock<std::mutex>* lock) const {
+  if (MemSeries* m = refs_.Get(ref); m != nullptr) {
+    if (lock == nullptr) return m;
+    // Garbage collection unregisters a series under its mutex before freeing it: still
+    // registered once the mutex is ours, it stays alive while we hold it.
+    std::unique_lock l(SeriesMutex(ref));
+    if (refs_.Get(ref) != m) return nullptr;
+    *lock = std::move(l);
+    return m;
+  }
   Stripe& s = StripeFor(ref);
   std::lock_guard l(s.mu);
   auto it = s.by_ref.find(ref);
@@ -153,6 +162,7 @@ MemSeries* Head::GetOrCreate(const labels::Labels& lset, uint64_t ref_hint,
     std::lock_guard l(rs.mu);
     rs.by_ref.insert(m);
   }
+  refs_.Set(m->ref(), m);
   postings_.Add(m->ref(), m->interned_labels());
   num_series_.fetch_add(1, std::memory_order_relaxed);
   metrics_->series_created.Inc();
@@ -232,6 +242,7 @@ void Head::Truncate(int64_t mint) {
         std::lock_guard sl(SeriesMutex(m->ref()));
         m->TruncateBefore(mint, *chunks_);
         removable = m->empty() && m->pending().pins == 0;
+        if (removable) refs_.Set(m->ref(), nullptr);  // see GetByRef
         if (!m->empty()) new_min = std::min(new_min, m->min_time(*chunks_));
       }
       if (!removable) {

@@ -24,6 +24,7 @@
 #include "tsdb/head/interner.h"
 #include "tsdb/head/mem_series.h"
 #include "tsdb/head/postings.h"
+#include "tsdb/head/ref_table.h"
 #include "tsdb/head/series_pool.h"
 #include "tsdb/querier/chunk_series.h"
 #include "tsdb/record/record.h"
@@ -136,6 +137,7 @@ class Head {
   SeriesPool pool_;  // before the stripes: they point into it
   std::unique_ptr<Stripe[]> stripes_;
   std::unique_ptr<std::mutex[]> series_mu_;
+  RefTable refs_;  // the lock-free front of the stripes' by-ref sets
   uint64_t mask_;
   Interner interner_;
   MemPostings postings_;

@@ -218,5 +218,20 @@ TEST(HeadTest, ConcurrentCommitsAreAtomicForReaders) {
   EXPECT_EQ(Samples(h, L("m7", "w1")).size(), static_cast<size_t>(kBatches));
 }
 
+TEST(RefTableTest, RegistersRemovesAndIgnoresRefsPastItsCapacity) {
+  RefTable t;
+  auto* a = reinterpret_cast<MemSeries*>(uintptr_t{64});
+  EXPECT_EQ(t.Get(1), nullptr);
+  t.Set(1, a);
+  t.Set(70000, a);  // a second page
+  EXPECT_EQ(t.Get(1), a);
+  EXPECT_EQ(t.Get(70000), a);
+  EXPECT_EQ(t.Get(2), nullptr);
+  t.Set(1, nullptr);
+  EXPECT_EQ(t.Get(1), nullptr);
+  t.Set(uint64_t{1} << 40, a);
+  EXPECT_EQ(t.Get(uint64_t{1} << 40), nullptr);
+}
+
 }  // namespace
 }  // namespace argus::tsdb::head
