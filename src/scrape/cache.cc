@@ -11,7 +11,6 @@ ScrapeCache::Entry* ScrapeCache::Scrape::Push(absl::string_view series, const En
   s.offset = static_cast<uint32_t>(texts.size());
   s.size = static_cast<uint32_t>(series.size());
   s.entry = e;
-  s.entry.tracked = false;
   texts.append(series.data(), series.size());
   slots.push_back(s);
   return &slots.back().entry;
@@ -24,7 +23,10 @@ void ScrapeCache::Scrape::Clear() {
 
 ScrapeCache::Entry* ScrapeCache::Get(absl::string_view series) {
   size_t i = cursor_;
-  if (i >= last_.slots.size() || last_.Text(last_.slots[i]) != series) {
+  if (i < last_.slots.size() && last_.Text(last_.slots[i]) == series) {
+    cursor_ = i + 1;
+    if (in_order_) return &last_.slots[i].entry;
+  } else {
     // Out of the expected order: look it up, and expect its successor next.
     if (index_.empty()) {
       index_.reserve(last_.slots.size());
@@ -35,15 +37,24 @@ ScrapeCache::Entry* ScrapeCache::Get(absl::string_view series) {
     auto it = index_.find(series);
     if (it == index_.end()) return nullptr;
     i = it->second;
+    if (in_order_) StartCopying();
+    cursor_ = i + 1;
   }
-  cursor_ = i + 1;
-  return cur_.Push(series, last_.slots[i].entry);
+  Entry e = last_.slots[i].entry;
+  e.tracked = false;
+  return cur_.Push(series, e);
 }
 
 ScrapeCache::Entry* ScrapeCache::Add(absl::string_view series, storage::SeriesRef ref,
                                      uint64_t hash) {
   if (ref == 0) return nullptr;
-  return cur_.Push(series, Entry{ref, hash, false});
+  if (in_order_) StartCopying();
+  return cur_.Push(series, Entry{ref, hash, false, false});
+}
+
+void ScrapeCache::StartCopying() {
+  in_order_ = false;
+  for (size_t k = 0; k < cursor_; ++k) cur_.Push(last_.Text(last_.slots[k]), last_.slots[k].entry);
 }
 
 bool ScrapeCache::IsDropped(absl::string_view series) {
@@ -70,26 +81,32 @@ void ScrapeCache::TrackStaleness(uint64_t hash, labels::Labels lset) {
 
 void ScrapeCache::ForEachStale(
     const std::function<bool(storage::SeriesRef, const labels::Labels*)>& fn) {
-  if (!last_tracked_) return;
-  // The common case: the same series tracked in the same order. Nothing went stale.
-  bool same = last_.slots.size() == cur_.slots.size() && labels_last_.empty();
-  for (size_t i = 0; same && i < cur_.slots.size(); ++i) {
-    const Slot& a = last_.slots[i];
-    const Slot& b = cur_.slots[i];
-    same = a.entry.tracked == b.entry.tracked && a.entry.hash == b.entry.hash;
-  }
-  if (same) return;
+  // Whether `hash` is tracked by this scrape.
   absl::flat_hash_set<uint64_t> seen;
-  seen.reserve(cur_.slots.size() + labels_cur_.size());
-  for (const Slot& s : cur_.slots) {
-    if (s.entry.tracked) seen.insert(s.entry.hash);
+  if (!in_order_) {
+    seen.reserve(cur_.slots.size());
+    for (const Slot& s : cur_.slots) {
+      if (s.entry.tracked) seen.insert(s.entry.hash);
+    }
   }
-  for (const auto& [hash, lset] : labels_cur_) seen.insert(hash);
-  for (const Slot& s : last_.slots) {
-    if (s.entry.tracked && !seen.contains(s.entry.hash) && !fn(s.entry.ref, nullptr)) return;
+  const auto now = [&](uint64_t hash) {
+    if (labels_cur_.contains(hash)) return true;
+    if (!in_order_) return seen.contains(hash);
+    for (size_t k = 0; k < cursor_; ++k) {
+      if (last_.slots[k].entry.tracked && last_.slots[k].entry.hash == hash) return true;
+    }
+    return false;
+  };
+  for (size_t k = 0; k < last_.slots.size(); ++k) {
+    const Entry& e = last_.slots[k].entry;
+    if (!e.tracked_before) continue;
+    // In order, this scrape's entries are last_'s own: the flag answers directly.
+    const bool tracked_now =
+        in_order_ ? (k < cursor_ && e.tracked) || labels_cur_.contains(e.hash) : now(e.hash);
+    if (!tracked_now && !fn(e.ref, nullptr)) return;
   }
   for (const auto& [hash, lset] : labels_last_) {
-    if (!seen.contains(hash) && !fn(0, &lset)) return;
+    if (!now(hash) && !fn(0, &lset)) return;
   }
 }
 
@@ -101,21 +118,37 @@ void ScrapeCache::IterDone(bool flush) {
   }
   if (flush) {
     // This scrape is the cache now, and what it tracked is the next one's baseline.
-    std::swap(last_, cur_);
-    index_.clear();
-    last_tracked_ = true;
+    if (!in_order_) {
+      std::swap(last_, cur_);
+      cur_ = Scrape();  // rarely needed again: give the memory back
+      index_.clear();
+    } else if (cursor_ < last_.slots.size()) {  // in order, but the tail vanished
+      const Slot* end = cursor_ == 0 ? nullptr : &last_.slots[cursor_ - 1];
+      last_.texts.resize(end == nullptr ? 0 : end->offset + end->size);
+      last_.slots.resize(cursor_);
+      index_.clear();
+    }
+    for (Slot& s : last_.slots) {
+      s.entry.tracked_before = s.entry.tracked;
+      s.entry.tracked = false;
+    }
+    std::swap(labels_last_, labels_cur_);
   } else {
-    last_tracked_ = false;  // an empty scrape tracked nothing; its series stay for lookups
+    // An empty scrape tracked nothing; its series stay for lookups.
+    for (Slot& s : last_.slots) s.entry.tracked = s.entry.tracked_before = false;
+    labels_last_.clear();
   }
-  std::swap(labels_last_, labels_cur_);
   labels_cur_.clear();
   cur_.Clear();
+  in_order_ = true;
   cursor_ = 0;
 }
 
 void ScrapeCache::DiscardIter() {
+  for (Slot& s : last_.slots) s.entry.tracked = false;
   cur_.Clear();
   labels_cur_.clear();
+  in_order_ = true;
   cursor_ = 0;
 }
 

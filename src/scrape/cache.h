@@ -26,8 +26,9 @@ class ScrapeCache {
  public:
   struct Entry {
     storage::SeriesRef ref = 0;
-    uint64_t hash = 0;     // of the labels as exposed, before target labels and relabeling
-    bool tracked = false;  // this scrape tracks it for staleness
+    uint64_t hash = 0;            // of the labels as exposed, before target labels and relabeling
+    bool tracked = false;         // this scrape tracks it for staleness
+    bool tracked_before = false;  // the previous scrape did
   };
 
   // The entry of `series` (its text as scraped) for this scrape, or nullptr if unknown. The
@@ -76,11 +77,17 @@ class ScrapeCache {
     void Clear();
   };
 
-  Scrape last_;        // the last successful scrape, in body order
-  Scrape cur_;         // the scrape in progress
+  // Leaves in-order mode: this scrape's series so far (last_'s first cursor_) are copied to
+  // cur_, which collects the rest.
+  void StartCopying();
+
+  Scrape last_;  // the last successful scrape, in body order
+  // While the scrape follows last_'s order (the common case) its entries are last_'s own and
+  // cur_ stays empty; after the first deviation cur_ collects this scrape's series.
+  bool in_order_ = true;
+  Scrape cur_;
   size_t cursor_ = 0;  // where in last_ the next series is expected
   absl::flat_hash_map<absl::string_view, uint32_t> index_;  // of last_, built on first need
-  bool last_tracked_ = true;  // whether last_'s tracked flags count (false after an empty one)
   absl::flat_hash_map<uint64_t, labels::Labels> labels_cur_, labels_last_;  // tracked, no ref
   absl::flat_hash_map<std::string, uint64_t> dropped_;  // value: last iteration seen
   absl::flat_hash_map<std::string, Entry> report_;

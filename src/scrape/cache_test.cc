@@ -48,6 +48,18 @@ TEST(ScrapeCacheTest, FindsSeriesInAnyOrderAndReportsTheVanished) {
   EXPECT_EQ(known, (std::set<std::string>{"a", "c", "d", "e"}));
 }
 
+TEST(ScrapeCacheTest, InOrderWithAVanishedTail) {
+  ScrapeCache c;
+  Scrape(c, {"a", "b", "c", "d"});
+  std::set<std::string> known;
+  EXPECT_EQ(Scrape(c, {"a", "b", "c"}, &known), (std::set<storage::SeriesRef>{'d'}));
+  EXPECT_EQ(known.size(), 3u);
+  known.clear();
+  EXPECT_TRUE(Scrape(c, {"a", "b", "c", "d"}, &known).empty());
+  EXPECT_EQ(known, (std::set<std::string>{"a", "b", "c"}));  // d was forgotten
+  EXPECT_TRUE(Scrape(c, {"a", "b", "c", "d"}).empty());
+}
+
 TEST(ScrapeCacheTest, AnEmptyScrapeMarksAllOnceAndKeepsTheSeries) {
   ScrapeCache c;
   Scrape(c, {"a", "b"});
