@@ -30,6 +30,7 @@ struct FetchRequest {
   std::string proxy_url;  // empty: none (curl's proxy environment variables are ignored)
   bool follow_redirects = true;
   uint64_t body_size_limit = 0;  // decompressed bytes; 0: none
+  size_t body_size_hint = 0;     // expected body size (the last one), reserved up front
 };
 
 struct FetchResult {

@@ -17,6 +17,7 @@ struct Scraper::Loop {
   bool stopped = false;    // removed by Sync: mark stale once idle
   TargetHealth health;
   ScrapeCache cache;  // used by the one scrape in flight only
+  size_t last_body_size = 0;
 };
 
 namespace {
@@ -162,7 +163,9 @@ void Scraper::Schedule() {
           failed.status = loop->spec.forced_error;
           OnFetchedLocked(self, start, std::move(failed));
         } else {
-          fetcher_->Fetch(loop->spec.request, [this, self, start](FetchResult r) {
+          FetchRequest req = loop->spec.request;
+          req.body_size_hint = loop->last_body_size;
+          fetcher_->Fetch(std::move(req), [this, self, start](FetchResult r) {
             OnFetched(self, start, std::move(r));
           });
         }
@@ -218,6 +221,7 @@ void Scraper::OnFetchedLocked(const std::shared_ptr<Loop>& loop, absl::Time star
     loop->health.state = err.ok() ? TargetHealth::State::kUp : TargetHealth::State::kDown;
     loop->health.last_scrape = start;
     loop->health.last_duration = took;
+    loop->last_body_size = r.body.size();
     loop->health.last_error = err.ok() ? "" : std::string(err.message());
     if (loop->stopped) {
       work_.push_back([this, loop] { MarkStale(*loop, absl::Now()); });

@@ -18,8 +18,9 @@
 namespace argus::tsdb::head {
 
 inline constexpr int kSamplesPerChunk = 120;
-// Initial capacity of a series' first chunk buffer, as Prometheus allocates it.
-inline constexpr size_t kOpenChunkBytes = 128;
+// Initial capacity of an open chunk's buffer (Prometheus allocates 128): a few dozen samples
+// of a steady series fit, so a fresh or slow series costs half; it grows in 64-byte steps.
+inline constexpr size_t kOpenChunkBytes = 64;
 
 // (t / width) * width + width with Go's truncating division: the end of t's chunk range.
 inline int64_t RangeEnd(int64_t t, int64_t width) { return (t / width) * width + width; }
