@@ -134,6 +134,9 @@ Fetcher::Fetcher() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   multi_ = curl_multi_init();
   ARGUS_CHECK(multi_ != nullptr, "curl_multi_init failed");
+  // Keep-alive as Prometheus's HTTP client: finished transfers leave their connection in the
+  // multi handle's cache for the target's next scrape (least recently used closed first).
+  curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, 4096L);
   thread_ = std::thread([this] { Run(); });
 }
 
