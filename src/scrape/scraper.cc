@@ -18,6 +18,7 @@ struct Scraper::Loop {
   TargetHealth health;
   ScrapeCache cache;  // used by the one scrape in flight only
   size_t last_body_size = 0;
+  size_t last_samples = 0;  // appended by the last scrape
 };
 
 namespace {
@@ -59,6 +60,7 @@ class TimeLimitAppender : public storage::Appender {
     if (t > max_t_) return absl::OutOfRangeError("out of bounds");
     return app_->Append(ref, lset, t, v);
   }
+  void ExpectSamples(size_t n) override { app_->ExpectSamples(n); }
   absl::Status Commit() override { return app_->Commit(); }
   absl::Status Rollback() override { return app_->Rollback(); }
 
@@ -199,6 +201,7 @@ void Scraper::OnFetchedLocked(const std::shared_ptr<Loop>& loop, absl::Time star
     const int64_t t = Ms(start);
     std::unique_ptr<storage::Appender> app =
         std::make_unique<TimeLimitAppender>(appender_(), Ms(absl::Now() + kMaxAhead));
+    app->ExpectSamples(loop->last_samples + 8);  // the body's, plus the synthetic series
     AppendCounts counts;
     absl::Status err = r.status;
     if (err.ok()) err = AppendScrape(r.body, r.content_type, t, append, loop->cache, *app, &counts);
@@ -222,6 +225,7 @@ void Scraper::OnFetchedLocked(const std::shared_ptr<Loop>& loop, absl::Time star
     loop->health.last_scrape = start;
     loop->health.last_duration = took;
     loop->last_body_size = r.body.size();
+    loop->last_samples = counts.added;
     loop->health.last_error = err.ok() ? "" : std::string(err.message());
     if (loop->stopped) {
       work_.push_back([this, loop] { MarkStale(*loop, absl::Now()); });

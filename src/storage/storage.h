@@ -2,6 +2,7 @@
 // see of any store of series, the local TSDB or a remote one.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -32,6 +33,8 @@ class Appender {
   // order sample" / "duplicate sample for timestamp".
   virtual absl::StatusOr<SeriesRef> Append(SeriesRef ref, const labels::Labels& lset, int64_t t,
                                            double v) = 0;
+  // A hint: about `n` samples will be appended to this batch (room is made up front).
+  virtual void ExpectSamples(size_t /*n*/) {}
   // Makes the batch durable (write-ahead logged) and visible. On error nothing of it is
   // visible.
   virtual absl::Status Commit() = 0;

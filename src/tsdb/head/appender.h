@@ -23,6 +23,7 @@ class HeadAppender : public storage::Appender {
 
   absl::StatusOr<storage::SeriesRef> Append(storage::SeriesRef ref, const labels::Labels& lset,
                                             int64_t t, double v) override;
+  void ExpectSamples(size_t n) override { samples_.reserve(n); }
   absl::Status Commit() override;
   absl::Status Rollback() override;
 
