@@ -121,6 +121,9 @@ void ScrapeCache::IterDone(bool flush) {
     if (!in_order_) {
       std::swap(last_, cur_);
       cur_ = Scrape();  // rarely needed again: give the memory back
+      // Kept until the order changes again: no growth slack.
+      last_.slots.shrink_to_fit();
+      last_.texts.shrink_to_fit();
       index_.clear();
     } else if (cursor_ < last_.slots.size()) {  // in order, but the tail vanished
       const Slot* end = cursor_ == 0 ? nullptr : &last_.slots[cursor_ - 1];
