@@ -1,4 +1,7 @@
 // The `argus` binary: one executable, one subcommand per role (as `thanos` has).
+#include <malloc.h>
+
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -36,6 +39,10 @@ int main(int argc, char** argv) {
   // Debian's Abseil is built without NDEBUG, which turns on absl::Mutex deadlock detection:
   // a lock-order graph updated on every nested acquisition. Tests keep it; the program does not.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  // glibc gives each thread that allocates its own heap arena (up to 8 per core), each holding
+  // freed memory of its own; two suffice for Argus's few allocating threads and keep RSS
+  // lower (4 MiB of 81 at 100k scraped series). MALLOC_ARENA_MAX still overrides.
+  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, 2);
 
   CLI::App app{"Argus: multi-cluster monitoring compatible with Prometheus and Thanos.", "argus"};
   app.set_version_flag("--version",
