@@ -1,7 +1,8 @@
 // Fetches scrape targets over HTTP(S) as Prometheus v2.42's targetScraper does, with libcurl's
 // multi interface: one thread drives every transfer, so thousands of targets need no thousands
-// of threads, and connections are kept alive between a target's scrapes. Requests carry Prometheus's Accept header, `Accept-Encoding: gzip` (bodies are
-// decompressed) and X-Prometheus-Scrape-Timeout-Seconds.
+// of threads, and connections are kept alive between a target's scrapes. Requests carry
+// Prometheus's Accept header, `Accept-Encoding: gzip` (bodies are decompressed) and
+// X-Prometheus-Scrape-Timeout-Seconds.
 #pragma once
 
 #include <cstdint>
