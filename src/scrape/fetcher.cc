@@ -15,6 +15,22 @@
 namespace argus::scrape {
 namespace {
 
+// libcurl's CURLOPT_SSLVERSION bits for a Prometheus TLS version name ("" leaves the default).
+long TlsVersion(const std::string& v, bool max) {
+  struct {
+    const char* name;
+    long min, max;
+  } const kVersions[] = {{"TLS10", CURL_SSLVERSION_TLSv1_0, CURL_SSLVERSION_MAX_TLSv1_0},
+                         {"TLS11", CURL_SSLVERSION_TLSv1_1, CURL_SSLVERSION_MAX_TLSv1_1},
+                         {"TLS12", CURL_SSLVERSION_TLSv1_2, CURL_SSLVERSION_MAX_TLSv1_2},
+                         {"TLS13", CURL_SSLVERSION_TLSv1_3, CURL_SSLVERSION_MAX_TLSv1_3}};
+  for (const auto& k : kVersions) {
+    if (v == k.name) return max ? k.max : k.min;
+  }
+  if (max) return CURL_SSLVERSION_MAX_DEFAULT;
+  return CURL_SSLVERSION_DEFAULT;
+}
+
 constexpr char kAccept[] =
     "Accept: application/openmetrics-text;version=1.0.0,application/openmetrics-text;"
     "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
@@ -92,6 +108,11 @@ struct Fetcher::Transfer {
     if (!req.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, req.ca_file.c_str());
     if (!req.cert_file.empty()) curl_easy_setopt(easy, CURLOPT_SSLCERT, req.cert_file.c_str());
     if (!req.key_file.empty()) curl_easy_setopt(easy, CURLOPT_SSLKEY, req.key_file.c_str());
+    if (!req.tls_min_version.empty() || !req.tls_max_version.empty()) {
+      curl_easy_setopt(
+          easy, CURLOPT_SSLVERSION,
+          TlsVersion(req.tls_min_version, false) | TlsVersion(req.tls_max_version, true));
+    }
     if (req.insecure_skip_verify) {
       curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
       curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);

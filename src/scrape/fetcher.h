@@ -28,6 +28,8 @@ struct FetchRequest {
   std::optional<std::pair<std::string, std::string>> basic_auth;  // user, password
   std::string ca_file, cert_file, key_file;  // empty: system CAs, no client certificate
   bool insecure_skip_verify = false;
+  // Allowed TLS versions, "TLS10".."TLS13" (empty: libcurl's defaults).
+  std::string tls_min_version, tls_max_version;
   std::string proxy_url;  // empty: none (curl's proxy environment variables are ignored)
   bool follow_redirects = true;
   uint64_t body_size_limit = 0;  // decompressed bytes; 0: none

@@ -116,6 +116,15 @@ absl::Status ApplyHTTPClient(const config::HTTPClientConfig& http, FetchRequest*
   req->cert_file = http.tls_config.cert_file;
   req->key_file = http.tls_config.key_file;
   req->insecure_skip_verify = http.tls_config.insecure_skip_verify;
+  req->tls_min_version = http.tls_config.min_version;
+  req->tls_max_version = http.tls_config.max_version;
+  if (!http.tls_config.server_name.empty()) {
+    return absl::UnimplementedError(
+        "tls_config.server_name is not supported by Argus's scraper yet");
+  }
+  if (!http.proxy_connect_header.empty()) {
+    return absl::UnimplementedError("proxy_connect_header is not supported by Argus's scraper yet");
+  }
   req->proxy_url = http.proxy_url;
   req->follow_redirects = http.follow_redirects;
   return absl::OkStatus();

@@ -45,7 +45,9 @@ std::string TargetURL(const labels::Labels& populated,
 // The scrape loop of a populated target: URL, interval and timeout from its labels, HTTP
 // settings, limits, honor_* and metric relabeling from `cfg`. Credentials files (password_file,
 // credentials_file) are read now; a file that cannot be read becomes the target's forced error,
-// so the target shows it and reports up=0, as a failing scrape would in Prometheus.
+// so the target shows it and reports up=0, as a failing scrape would in Prometheus. Settings
+// the scraper cannot honor yet (oauth2, tls_config.server_name, proxy_connect_header) fail
+// the target the same way rather than being ignored.
 // REQUIRES: `populated` came from PopulateLabels without error and is not empty.
 TargetSpec MakeTargetSpec(const labels::Labels& populated, const labels::Labels& discovered,
                           const config::ScrapeConfig& cfg);

@@ -121,6 +121,16 @@ TEST(MakeTargetSpecTest, UnreadableCredentialsFailTheTarget) {
   EXPECT_NE(t.forced_error.message().find("/nonexistent/token"), std::string::npos);
 }
 
+TEST(MakeTargetSpecTest, SettingsTheScraperCannotHonorFailTheTarget) {
+  const config::ScrapeConfig cfg = Job(
+      "scrape_configs:\n- job_name: a\n  tls_config: {server_name: other, min_version: TLS12}\n");
+  absl::StatusOr<PopulatedLabels> p = PopulateLabels(Labels({{"__address__", "h:1"}}), cfg);
+  ASSERT_TRUE(p.ok());
+  const TargetSpec t = MakeTargetSpec(p->labels, p->discovered, cfg);
+  EXPECT_EQ(t.forced_error.code(), absl::StatusCode::kUnimplemented);
+  EXPECT_EQ(t.request.tls_min_version, "TLS12");
+}
+
 TEST(MakeTargetSpecTest, MetricRelabelingAndHonorLabels) {
   const config::ScrapeConfig cfg =
       Job("scrape_configs:\n- job_name: a\n  honor_labels: true\n  metric_relabel_configs:\n"
