@@ -1,13 +1,11 @@
 #include "scrape/target.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "base/env.h"
 #include "base/go_strconv.h"
 #include "base/units.h"
 #include "model/relabel/relabel.h"
@@ -44,13 +42,15 @@ bool SplitsAsHostPort(absl::string_view s) {
   return s.find('[', j) == absl::string_view::npos && s.find(']', k) == absl::string_view::npos;
 }
 
-// Go's url.QueryEscape.
-void AppendQueryEscaped(absl::string_view s, std::string* out) {
+// Go's url escaping: bytes that are alphanumeric or in `keep` stay, ' ' becomes '+' when
+// `space_plus` (query escaping), everything else %XX.
+void AppendUrlEscaped(absl::string_view s, absl::string_view keep, bool space_plus,
+                      std::string* out) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   for (unsigned char c : s) {
-    if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+    if (absl::ascii_isalnum(c) || keep.find(static_cast<char>(c)) != absl::string_view::npos) {
       out->push_back(static_cast<char>(c));
-    } else if (c == ' ') {
+    } else if (c == ' ' && space_plus) {
       out->push_back('+');
     } else {
       out->push_back('%');
@@ -59,31 +59,21 @@ void AppendQueryEscaped(absl::string_view s, std::string* out) {
     }
   }
 }
-
-// Go's url.URL path escaping: unreserved characters and $&+,/:;=@ stay.
+// url.QueryEscape, and the escaping of a url.URL's path.
+void AppendQueryEscaped(absl::string_view s, std::string* out) {
+  AppendUrlEscaped(s, "-_.~", true, out);
+}
 void AppendPathEscaped(absl::string_view s, std::string* out) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  for (unsigned char c : s) {
-    if (absl::ascii_isalnum(c) ||
-        absl::string_view("-_.~$&+,/:;=@").find(static_cast<char>(c)) != absl::string_view::npos) {
-      out->push_back(static_cast<char>(c));
-    } else {
-      out->push_back('%');
-      out->push_back(kHex[c >> 4]);
-      out->push_back(kHex[c & 15]);
-    }
-  }
+  AppendUrlEscaped(s, "-_.~$&+,/:;=@", false, out);
 }
 
 absl::StatusOr<std::string> ReadSecretFile(const std::string& path, absl::string_view what) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  if (in) ss << in.rdbuf();
-  if (!in) {
+  absl::StatusOr<std::string> text = Env::Default()->ReadFile(path);
+  if (!text.ok()) {
     return absl::FailedPreconditionError(
-        absl::StrCat("unable to read ", what, " file ", path, ": cannot open"));
+        absl::StrCat("unable to read ", what, " file: ", text.status().message()));
   }
-  return std::string(absl::StripTrailingAsciiWhitespace(ss.str()));
+  return std::string(absl::StripTrailingAsciiWhitespace(*text));
 }
 
 // The HTTP client settings of `cfg` on `req`. Errors: a credentials file that cannot be read.
