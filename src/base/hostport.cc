@@ -1,5 +1,7 @@
 #include "base/hostport.h"
 
+#include <unistd.h>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
@@ -34,6 +36,12 @@ absl::StatusOr<HostPort> ParseHostPort(absl::string_view address) {
   }
   hp.port = static_cast<uint16_t>(p);
   return hp;
+}
+
+std::string Hostname() {
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) != 0 || host[0] == '\0') return "localhost";
+  return host;
 }
 
 }  // namespace argus

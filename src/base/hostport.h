@@ -19,4 +19,7 @@ struct HostPort {
 // brackets.
 absl::StatusOr<HostPort> ParseHostPort(absl::string_view address);
 
+// This machine's host name (gethostname), or "localhost" if it has none.
+std::string Hostname();
+
 }  // namespace argus

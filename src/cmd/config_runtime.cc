@@ -1,12 +1,12 @@
 #include "cmd/config_runtime.h"
 
-#include <unistd.h>
-
 #include <map>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "base/fnv.h"
+#include "base/hostport.h"
 #include "base/logging.h"
 
 namespace argus::cmd {
@@ -15,14 +15,7 @@ namespace {
 // Prometheus's scrape offset seed: FNV-1a of the host name and the external labels, so that
 // HA replicas with different external labels scrape at different moments.
 uint64_t OffsetSeed(const labels::Labels& external) {
-  char host[256] = {};
-  gethostname(host, sizeof(host) - 1);
-  uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : absl::StrCat(host, external.ToString())) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
+  return Fnv1a64(absl::StrCat(Hostname(), external.ToString()));
 }
 
 // Each discovered target's labels with its group's labels merged in (the target's win).
@@ -44,18 +37,7 @@ std::map<std::string, std::vector<labels::Labels>> Flatten(
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<ConfigRuntime>> ConfigRuntime::Start(
-    const std::string& path, scrape::AppenderFactory appender, metrics::Registry& registry) {
-  absl::StatusOr<config::Config> c = config::LoadFile(path);
-  if (!c.ok()) return c.status();
-  auto initial = std::make_shared<const config::Config>(*std::move(c));
-  std::unique_ptr<ConfigRuntime> rt(
-      new ConfigRuntime(path, initial, std::move(appender), registry));
-  rt->Apply(std::move(initial));
-  return rt;
-}
-
-ConfigRuntime::ConfigRuntime(std::string path, std::shared_ptr<const config::Config> initial,
+ConfigRuntime::ConfigRuntime(std::string path, config::Config initial,
                              scrape::AppenderFactory appender, metrics::Registry& registry)
     : path_(std::move(path)),
       last_reload_successful_(
@@ -65,10 +47,11 @@ ConfigRuntime::ConfigRuntime(std::string path, std::shared_ptr<const config::Con
           registry.AddGauge("prometheus_config_last_reload_success_timestamp_seconds",
                             "Timestamp of the last successful configuration reload.")),
       scrape_(std::make_unique<scrape::Manager>(std::move(appender),
-                                                OffsetSeed(initial->global.external_labels))) {
+                                                OffsetSeed(initial.global.external_labels))) {
   discovery_ = std::make_unique<discovery::Manager>(
       [this](const discovery::Manager::Groups& groups) { scrape_->Sync(Flatten(groups)); },
       absl::Seconds(5), discovery::Manager::RegisterMetrics(registry));
+  Apply(std::make_shared<const config::Config>(std::move(initial)));
 }
 
 ConfigRuntime::~ConfigRuntime() { discovery_.reset(); }

@@ -19,10 +19,10 @@ namespace argus::cmd {
 // Thread-safe.
 class ConfigRuntime {
  public:
-  // Loads `path` and starts discovery and scraping into `appender`. Errors: the file's.
-  static absl::StatusOr<std::unique_ptr<ConfigRuntime>> Start(const std::string& path,
-                                                              scrape::AppenderFactory appender,
-                                                              metrics::Registry& registry);
+  // Starts discovery and scraping into `appender` with `initial`, the configuration loaded
+  // from `path` (which Reload reads again).
+  ConfigRuntime(std::string path, config::Config initial, scrape::AppenderFactory appender,
+                metrics::Registry& registry);
   ~ConfigRuntime();
 
   // Loads the file again and applies it. Errors: the file's (the old configuration stays).
@@ -32,8 +32,6 @@ class ConfigRuntime {
   const scrape::Manager& scrape() const { return *scrape_; }
 
  private:
-  ConfigRuntime(std::string path, std::shared_ptr<const config::Config> initial,
-                scrape::AppenderFactory appender, metrics::Registry& registry);
   void Apply(std::shared_ptr<const config::Config> c);
 
   const std::string path_;

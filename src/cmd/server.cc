@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/buildinfo.h"
+#include "base/hostport.h"
 #include "base/logging.h"
 #include "base/signals.h"
 #include "base/status.h"
@@ -86,13 +87,6 @@ absl::StatusOr<tsdb::DbOptions> TsdbOptions(const ServerFlags& f, metrics::Regis
   return o;
 }
 
-// "host:port" this server is reachable at from outside (Prometheus's default external URL).
-web::GlobalUrlOptions GlobalUrlFor(int port) {
-  char host[256] = {};
-  gethostname(host, sizeof(host) - 1);
-  return {absl::StrCat(host, ":", port), absl::StrCat(port)};
-}
-
 // The endpoints that read the configuration, targets and storage.
 void AddDataEndpoints(http::Server& web, const ServerFlags& flags, tsdb::DB& db,
                       ConfigRuntime& rt) {
@@ -145,14 +139,15 @@ void AddDataEndpoints(http::Server& web, const ServerFlags& flags, tsdb::DB& db,
             ApiSuccess({{"yaml", config::Marshal(*rt.Current())}}, resp);
           });
   web.Get("/api/v1/targets", "/api/v1/targets",
-          [&rt, &web](const http::Request& req, http::Response& resp) {
+          [&rt, &web, host = Hostname()](const http::Request& req, http::Response& resp) {
             argus::web::TargetsQuery q;
             if (std::string state = req.Param("state"); !state.empty()) q.state = state;
             q.pools = req.Params("scrapePool");
-            ApiSuccess(
-                argus::web::TargetsData(rt.scrape().ActiveTargets(), rt.scrape().DroppedTargets(),
-                                        q, GlobalUrlFor(web.port())),
-                resp);
+            ApiSuccess(argus::web::TargetsData(
+                           rt.scrape().ActiveTargets(), rt.scrape().DroppedTargets(), q,
+                           // Prometheus's default external URL: host:port.
+                           {absl::StrCat(host, ":", web.port()), absl::StrCat(web.port())}),
+                       resp);
           });
 }
 
@@ -187,8 +182,10 @@ int RunServer(const ServerFlags& flags, std::map<std::string, std::string> flag_
     log::Error("Invalid storage flags", {{"err", opts.status()}});
     return 2;
   }
-  if (absl::StatusOr<config::Config> c = config::LoadFile(flags.config_file); !c.ok()) {
-    log::Error("Error loading config", {{"file", flags.config_file}, {"err", c.status()}});
+  // Before the TSDB opens, so that a bad file fails fast.
+  absl::StatusOr<config::Config> config = config::LoadFile(flags.config_file);
+  if (!config.ok()) {
+    log::Error("Error loading config", {{"file", flags.config_file}, {"err", config.status()}});
     return 1;
   }
   log::Info("Starting TSDB ...", {{"path", flags.tsdb_path}});
@@ -199,31 +196,26 @@ int RunServer(const ServerFlags& flags, std::map<std::string, std::string> flag_
   }
   log::Info("TSDB started");
   tsdb::DB* storage = db->get();
-  absl::StatusOr<std::unique_ptr<ConfigRuntime>> rt = ConfigRuntime::Start(
-      flags.config_file, [storage] { return storage->Appender(); }, registry);
-  if (!rt.ok()) {
-    log::Error("Error loading config", {{"file", flags.config_file}, {"err", rt.status()}});
-    (*db)->Close().IgnoreError();
-    return 1;
-  }
+  auto rt = std::make_unique<ConfigRuntime>(
+      flags.config_file, *std::move(config), [storage] { return storage->Appender(); }, registry);
   log::Info("Completed loading of configuration file", {{"filename", flags.config_file}});
   http::Server web(registry);
   web.AddStandardEndpoints("Argus Server", [] { return true; });
   AddStatusEndpoints(web, std::move(flag_values));
-  AddDataEndpoints(web, flags, *storage, **rt);
-  AddLifecycleEndpoints(web, flags, **rt);
+  AddDataEndpoints(web, flags, *storage, *rt);
+  AddLifecycleEndpoints(web, flags, *rt);
   if (absl::Status s = web.Start(flags.listen_address); !s.ok()) {
     log::Error("Error starting web server", {{"err", s}});
-    rt->reset();
+    rt.reset();
     (*db)->Close().IgnoreError();
     return 1;
   }
   log::Info("Server is ready to receive web requests.",
             {{"address", flags.listen_address}, {"port", web.port()}});
-  int sig = WaitForTermination([&rt] { (*rt)->Reload().IgnoreError(); });
+  int sig = WaitForTermination([&rt] { rt->Reload().IgnoreError(); });
   log::Warn("Received termination signal, exiting gracefully...", {{"signal", sig}});
   web.Shutdown();
-  rt->reset();  // stops discovery and scraping; no staleness markers on shutdown
+  rt.reset();  // stops discovery and scraping; no staleness markers on shutdown
   if (absl::Status st = (*db)->Close(); !st.ok()) {
     log::Error("Error stopping storage", {{"err", st}});
   }

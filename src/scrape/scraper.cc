@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/fnv.h"
 #include "base/logging.h"
 
 namespace argus::scrape {
@@ -25,23 +26,13 @@ namespace {
 
 int64_t Ms(absl::Time t) { return absl::ToUnixMillis(t); }
 
-// FNV-1a, 64 bits.
-uint64_t Fnv64a(absl::string_view s) {
-  uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 // Prometheus's Target.offset: the first scrape's delay, pinned to absolute time so that a
 // target keeps its phase across restarts.
 absl::Duration FirstDelay(const TargetSpec& t, uint64_t seed, absl::Time now) {
   const int64_t interval = absl::ToInt64Nanoseconds(t.interval);
   if (interval <= 0) return absl::ZeroDuration();
   const uint64_t hash =
-      Fnv64a(absl::StrCat(absl::StrFormat("%016d", t.labels.Hash()), t.request.url));
+      Fnv1a64(absl::StrCat(absl::StrFormat("%016d", t.labels.Hash()), t.request.url));
   const int64_t base = interval - absl::ToUnixNanos(now) % interval;
   int64_t next = base + static_cast<int64_t>((hash ^ seed) % static_cast<uint64_t>(interval));
   if (next > interval) next -= interval;

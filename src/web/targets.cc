@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "base/hostport.h"
 #include "base/units.h"
 
 namespace argus::web {
@@ -43,26 +44,18 @@ std::string GlobalUrl(const std::string& url, const GlobalUrlOptions& global) {
   const size_t scheme_end = url.find("://");
   if (scheme_end == std::string::npos) return url;
   const size_t host_start = scheme_end + 3;
-  const size_t host_end = url.find('/', host_start);
-  const std::string hostport = url.substr(
-      host_start, host_end == std::string::npos ? std::string::npos : host_end - host_start);
-  const size_t colon = hostport.rfind(':');
-  if (colon == std::string::npos) return url;
-  std::string host = hostport.substr(0, colon);
-  const std::string port = hostport.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
+  const size_t host_end = std::min(url.find('/', host_start), url.size());
+  absl::StatusOr<HostPort> hp = ParseHostPort(url.substr(host_start, host_end - host_start));
+  if (!hp.ok() || (hp->host != "127.0.0.1" && hp->host != "localhost" && hp->host != "::1")) {
+    return url;
   }
-  if (host != "127.0.0.1" && host != "localhost" && host != "::1") return url;
-  std::string replacement;
-  if (port == global.listen_port) {
-    replacement = global.external_host;
-  } else {
-    const size_t c = global.external_host.rfind(':');
-    replacement = absl::StrCat(global.external_host.substr(0, c), ":", port);
-  }
-  return absl::StrCat(url.substr(0, host_start), replacement,
-                      host_end == std::string::npos ? "" : url.substr(host_end));
+  const std::string port = absl::StrCat(hp->port);
+  const std::string replacement =
+      port == global.listen_port
+          ? global.external_host
+          : absl::StrCat(global.external_host.substr(0, global.external_host.rfind(':')), ":",
+                         port);
+  return absl::StrCat(url.substr(0, host_start), replacement, url.substr(host_end));
 }
 
 nlohmann::json TargetsData(const std::vector<scrape::Scraper::TargetStatus>& active,
