@@ -2,7 +2,6 @@
 
 #include <set>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/logging.h"
 #include "scrape/target.h"
@@ -47,7 +46,7 @@ void Manager::Rebuild() {
         continue;
       }
       TargetSpec t = MakeTargetSpec(p->labels, p->discovered, cfg);
-      if (seen.insert(absl::StrCat(t.labels.ToString(), " ", t.request.url)).second) {
+      if (seen.insert(Scraper::Key(t)).second) {
         pool.push_back(std::move(t));
       }
     }

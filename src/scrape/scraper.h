@@ -69,10 +69,11 @@ class Scraper {
   };
   std::vector<TargetStatus> Targets() const;
 
+  // Identity of a target: its labels and URL (two specs with equal keys are one target).
+  static std::string Key(const TargetSpec& t);
+
  private:
   struct Loop;
-  // Identity of a target: its labels and URL.
-  static std::string Key(const TargetSpec& t);
   void Schedule();
   void OnFetched(const std::shared_ptr<Loop>& loop, absl::Time start, FetchResult r);
   // REQUIRES: mu_ held.
