@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -117,7 +118,12 @@ std::string GoQuote(absl::string_view s) {
   return out;
 }
 
-std::string GoFormatG(double v) {
+namespace {
+
+// Shortest round-trip digits; exponent form when the decimal exponent is < min_exp or >= max_exp,
+// else those digits placed around the decimal point and padded with zeros (as Go does; C++'s
+// fixed form would print the exact binary value instead).
+std::string FormatShortest(double v, int min_exp, int max_exp) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
   char buf[64];
@@ -125,11 +131,38 @@ std::string GoFormatG(double v) {
   std::string s(buf, sci.ptr);
   const size_t e = s.find('e');
   const int exp = std::atoi(s.c_str() + e + 1);
-  if (v == 0 || (exp >= -4 && exp < 6)) {
-    auto fixed = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
-    return std::string(buf, fixed.ptr);
+  if (v != 0 && (exp < min_exp || exp >= max_exp)) return s;
+  std::string out = v < 0 || std::signbit(v) ? "-" : "";
+  std::string digits;
+  for (size_t i = out.size(); i < e; ++i) {
+    if (s[i] != '.') digits.push_back(s[i]);
   }
-  return s;
+  if (exp < 0) {
+    out += "0.";
+    out.append(static_cast<size_t>(-exp - 1), '0');
+    out += digits;
+    return out;
+  }
+  const auto int_digits = static_cast<size_t>(exp) + 1;
+  if (digits.size() <= int_digits) {
+    out += digits;
+    out.append(int_digits - digits.size(), '0');
+    return out;
+  }
+  out.append(digits, 0, int_digits);
+  out += '.';
+  out.append(digits, int_digits);
+  return out;
+}
+
+}  // namespace
+
+std::string GoFormatG(double v) { return FormatShortest(v, -4, 6); }
+
+std::string GoFormatV(double v) { return FormatShortest(v, -4, 21); }
+
+std::string GoFormatF(double v) {
+  return FormatShortest(v, std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
 }
 
 void AppendUtf8(char32_t rune, std::string* out) {

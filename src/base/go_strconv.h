@@ -17,6 +17,14 @@ std::string GoQuote(absl::string_view s);
 // NaN, +Inf, -Inf.
 std::string GoFormatG(double v);
 
+// fmt's %v for a float64 (how PromQL prints number literals): as GoFormatG, but plain up to a
+// decimal exponent of 20 (1e+06 prints as 1000000, 1e21 as 1e+21).
+std::string GoFormatV(double v);
+
+// strconv.FormatFloat(v, 'f', -1, 64): the shortest digits that read back exactly, never in
+// exponent form (how the Prometheus HTTP API writes sample values); NaN, +Inf, -Inf.
+std::string GoFormatF(double v);
+
 // utf8.Valid: well-formed UTF-8 without surrogates, overlong forms or runes past U+10FFFF.
 // Fast on ASCII (16 bytes at a time).
 bool ValidUtf8(absl::string_view s);

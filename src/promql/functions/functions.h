@@ -1,0 +1,40 @@
+// What the PromQL functions of v2.42 compute (promql/functions.go): one FunctionCall per name
+// in parser/functions.h, called by the engine once per evaluation step (and, for functions of
+// a range vector, once per series and step).
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "promql/parser/ast.h"
+#include "promql/value.h"
+
+namespace argus::promql {
+
+// State kept by the engine for one call node across the steps of a query (Prometheus's
+// EvalNodeHelper): the step's timestamp, the output buffer, and caches functions may keep.
+struct EvalNodeHelper {
+  int64_t ts = 0;  // the evaluation timestamp of this step, ms
+  Vector out;      // the engine clears it before each call; the function appends its result
+};
+
+// The arguments at one step, in argument order (Prometheus's `vals`):
+// - an instant-vector argument: the Vector at this step;
+// - a scalar argument: a one-sample Vector holding the scalar (empty labels);
+// - a range-vector argument: a Matrix of exactly one Series, its points those of the window
+//   (t - range - offset, t - offset] (the metric name kept);
+// - a string argument: an empty Vector (read the literal from `args`).
+// `args` are the call's argument expressions (strings, and the selector for range and offset).
+// The function appends its result to enh.out. Errors (label_replace's bad regex, ...) are
+// reported through `error`, set to a non-OK status; the engine then fails the query with it.
+using FunctionCall = void (*)(std::span<const Value* const> vals,
+                              std::span<const parser::ExprPtr> args, EvalNodeHelper& enh,
+                              absl::Status& error);
+
+// The implementation of the function called `name`, or nullptr when the engine handles it
+// itself (none today).
+FunctionCall LookupFunctionCall(absl::string_view name);
+
+}  // namespace argus::promql
