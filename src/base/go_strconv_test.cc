@@ -41,6 +41,25 @@ TEST(GoStrconvTest, FormatG) {
   EXPECT_EQ(GoFormatG(-std::numeric_limits<double>::infinity()), "-Inf");
 }
 
+TEST(GoStrconvTest, FormatV) {
+  EXPECT_EQ(GoFormatV(1e6), "1000000");
+  EXPECT_EQ(GoFormatV(123456789012345678901.0), "123456789012345680000");
+  EXPECT_EQ(GoFormatV(1e21), "1e+21");
+  EXPECT_EQ(GoFormatV(0.00001), "1e-05");
+  EXPECT_EQ(GoFormatV(-2.5), "-2.5");
+  EXPECT_EQ(GoFormatV(-std::numeric_limits<double>::infinity()), "-Inf");
+}
+
+TEST(GoStrconvTest, FormatF) {
+  EXPECT_EQ(GoFormatF(0), "0");
+  EXPECT_EQ(GoFormatF(1e21), "1000000000000000000000");
+  EXPECT_EQ(GoFormatF(0.00001), "0.00001");
+  EXPECT_EQ(GoFormatF(1.5e-7), "0.00000015");
+  EXPECT_EQ(GoFormatF(3.14), "3.14");
+  EXPECT_EQ(GoFormatF(std::nan("")), "NaN");
+  EXPECT_EQ(GoFormatF(std::numeric_limits<double>::infinity()), "+Inf");
+}
+
 TEST(GoStrconvTest, ValidUtf8) {
   EXPECT_TRUE(ValidUtf8(""));
   EXPECT_TRUE(ValidUtf8("plain ascii text, long enough for the word loop"));
