@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 
 #include "absl/status/status.h"
@@ -13,11 +14,23 @@
 
 namespace argus::promql {
 
+struct FunctionState;  // functions/internal.h
+
 // State kept by the engine for one call node across the steps of a query (Prometheus's
 // EvalNodeHelper): the step's timestamp, the output buffer, and caches functions may keep.
+// Give every call node its own helper: the caches assume one function with the same string
+// arguments (label_replace's compiled regex, ...).
 struct EvalNodeHelper {
   int64_t ts = 0;  // the evaluation timestamp of this step, ms
   Vector out;      // the engine clears it before each call; the function appends its result
+  // Functions of a range vector append one sample per call. When true they label it as
+  // Prometheus labels the output series: the input series' labels without __name__ (kept by
+  // last_over_time). When false they leave its labels empty, for an engine that names each
+  // output series once rather than copying the labels at every step.
+  bool label_range_results = true;
+  // The functions' caches (label sets without __name__, regexes, bucket groups, scratch
+  // buffers), created on first use. Copies of the helper share it.
+  std::shared_ptr<FunctionState> state;
 };
 
 // The arguments at one step, in argument order (Prometheus's `vals`):

@@ -1,0 +1,76 @@
+#include "promql/functions/internal.h"
+
+#include <variant>
+
+namespace argus::promql::functions_internal {
+
+FunctionState& State(EvalNodeHelper& enh) {
+  if (enh.state == nullptr) enh.state = std::make_shared<FunctionState>();
+  return *enh.state;
+}
+
+const parser::Expr& Unwrap(const parser::Expr& e) {
+  const parser::Expr* cur = &e;
+  while (true) {
+    if (cur->kind == parser::NodeKind::kParen) {
+      cur = parser::As<parser::ParenExpr>(*cur).expr.get();
+    } else if (cur->kind == parser::NodeKind::kStepInvariant) {
+      cur = parser::As<parser::StepInvariantExpr>(*cur).expr.get();
+    } else {
+      return *cur;
+    }
+  }
+}
+
+absl::string_view StringArg(std::span<const parser::ExprPtr> args, size_t i) {
+  return parser::As<parser::StringLiteral>(Unwrap(*args[i])).value;
+}
+
+const Vector& VectorArg(std::span<const Value* const> vals, size_t i) {
+  return *std::get_if<Vector>(vals[i]);
+}
+
+double ScalarArg(std::span<const Value* const> vals, size_t i) { return VectorArg(vals, i)[0].v; }
+
+const Series& RangeArg(std::span<const Value* const> vals, size_t i) {
+  return (*std::get_if<Matrix>(vals[i]))[0];
+}
+
+RangeWindow WindowOf(const parser::Expr& arg) {
+  const parser::Expr& e = Unwrap(arg);
+  if (e.kind == parser::NodeKind::kSubquery) {
+    const auto& sq = parser::As<parser::SubqueryExpr>(e);
+    return {sq.range_ms, sq.offset_ms};
+  }
+  const auto& ms = parser::As<parser::MatrixSelector>(e);
+  return {ms.range_ms, parser::As<parser::VectorSelector>(*ms.vector_selector).offset_ms};
+}
+
+const labels::Labels& DropMetricName(EvalNodeHelper& enh, const labels::Labels& l) {
+  auto [it, inserted] = State(enh).labels_cache.try_emplace(l.Hash());
+  if (inserted) {
+    std::vector<labels::Label> kept;
+    kept.reserve(l.size());
+    for (const labels::Label& label : l) {
+      if (label.name != labels::kMetricName) kept.push_back(label);
+    }
+    it->second = labels::Labels::FromSorted(std::move(kept));
+  }
+  return it->second;
+}
+
+void AppendRangeResult(EvalNodeHelper& enh, const Series& in, double v, bool keep_name) {
+  if (!enh.label_range_results) {
+    enh.out.push_back(Sample{{}, enh.ts, v});
+  } else if (keep_name) {
+    AppendSample(enh, in.metric, v);
+  } else {
+    AppendSample(enh, DropMetricName(enh, in.metric), v);
+  }
+}
+
+void AppendSample(EvalNodeHelper& enh, const labels::Labels& metric, double v) {
+  enh.out.push_back(Sample{metric, enh.ts, v});
+}
+
+}  // namespace argus::promql::functions_internal
