@@ -9,7 +9,7 @@ FunctionCall LookupFunctionCall(absl::string_view name) {
   using namespace functions_internal;
   static const auto* const kTable = [] {
     auto* table = new absl::flat_hash_map<absl::string_view, FunctionCall>();
-    for (auto family : {RateFunctions()}) {
+    for (auto family : {RateFunctions(), OverTimeFunctions()}) {
       for (const NamedFunction& f : family) table->emplace(f.name, f.call);
     }
     return table;

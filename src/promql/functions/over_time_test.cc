@@ -1,0 +1,124 @@
+// over_time.cc and quantile.cc against hand-computed values and cases of functions.test.
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "promql/functions/quantile.h"
+#include "promql/functions/test_util.h"
+
+namespace argus::promql {
+namespace {
+
+using testing::MatrixSel;
+using testing::Num;
+using testing::RangeValue;
+using testing::RunCall;
+using testing::ScalarValue;
+using testing::Vals;
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// fn(window) over the points `values` every 10s, the window holding all of them.
+Sample Over(const char* fn, std::initializer_list<double> values) {
+  Value m = RangeValue({{"__name__", "m"}, {"k", "v"}}, Vals(values, 10'000));
+  std::vector<parser::ExprPtr> args;
+  args.push_back(MatrixSel(60'000));
+  auto r = RunCall(fn, {&m}, args, 60'000);
+  EXPECT_TRUE(r.status.ok());
+  EXPECT_EQ(r.out.size(), 1u) << fn;
+  return r.out.empty() ? Sample{} : r.out[0];
+}
+
+double V(const char* fn, std::initializer_list<double> values) { return Over(fn, values).v; }
+
+TEST(OverTimeTest, AvgKeepsInfinitiesAndAvoidsOverflow) {
+  EXPECT_EQ(V("avg_over_time", {1, 2, 3, 4, 5}), 3);
+  EXPECT_EQ(V("avg_over_time", {1, 2, 3, 4, kInf}), kInf);
+  EXPECT_EQ(V("avg_over_time", {1, 2, 3, 4, -kInf}), -kInf);
+  EXPECT_TRUE(std::isnan(V("avg_over_time", {1, 2, 3, kInf, -kInf})));
+  EXPECT_EQ(V("avg_over_time", {kInf, 0, kInf}), kInf);
+  EXPECT_TRUE(std::isnan(V("avg_over_time", {kInf, kInf, kInf, -kInf})));
+  EXPECT_EQ(V("avg_over_time", {-kInf, 0, -kInf}), -kInf);
+  EXPECT_TRUE(std::isnan(V("avg_over_time", {1, 2, -kInf, -kInf, kInf})));
+  EXPECT_EQ(V("avg_over_time", {9.988465674311579e+307, 9.988465674311579e+307}),
+            9.988465674311579e+307);
+  EXPECT_EQ(V("avg_over_time", {-9.988465674311579e+307, 9.988465674311579e+307}), 0);
+  // The plain sum overflows where the mean does not.
+  EXPECT_EQ(V("sum_over_time", {9.988465674311579e+307, 9.988465674311579e+307}), kInf);
+}
+
+TEST(OverTimeTest, SumIsCompensated) {
+  // Naive summation loses the 1s next to 1e100.
+  EXPECT_EQ(V("sum_over_time", {1, 1e100, 1, -1e100}), 2);
+  EXPECT_EQ(V("count_over_time", {1, 1e100, 1, -1e100}), 4);
+  EXPECT_EQ(V("present_over_time", {NAN}), 1);
+}
+
+TEST(OverTimeTest, MinMaxIgnoreNaNUnlessAllNaN) {
+  EXPECT_EQ(V("min_over_time", {2, 0, 3}), 0);
+  EXPECT_EQ(V("min_over_time", {2, NAN, 1}), 1);
+  EXPECT_EQ(V("min_over_time", {NAN, 0, 1}), 0);
+  EXPECT_TRUE(std::isnan(V("min_over_time", {NAN, NAN})));
+  EXPECT_EQ(V("max_over_time", {2, 0, NAN}), 2);
+  EXPECT_EQ(V("max_over_time", {NAN, 0, 1}), 1);
+  EXPECT_TRUE(std::isnan(V("max_over_time", {NAN, NAN})));
+}
+
+TEST(OverTimeTest, StddevStdvar) {
+  EXPECT_NEAR(V("stdvar_over_time", {0, 8, 8, 2, 3}), 10.56, 1e-12);
+  EXPECT_NEAR(V("stddev_over_time", {0, 8, 8, 2, 3}), 3.249615, 1e-6);
+  const double x = 1.5990505637277868;
+  EXPECT_EQ(V("stdvar_over_time", {x, x, x}), 0);
+  EXPECT_EQ(V("stddev_over_time", {x, x, x}), 0);
+}
+
+TEST(OverTimeTest, NameDroppedButByLastOverTime) {
+  EXPECT_EQ(Over("sum_over_time", {1}).metric, (labels::Labels{{"k", "v"}}));
+  Sample last = Over("last_over_time", {2, 0, NAN, 7});
+  EXPECT_EQ(last.metric, (labels::Labels{{"__name__", "m"}, {"k", "v"}}));
+  EXPECT_EQ(last.v, 7);
+}
+
+TEST(OverTimeTest, QuantileOverTime) {
+  struct Case {
+    double q;
+    std::vector<double> want;  // for 0 1 | 0 1 2 | 0 1 4
+  };
+  const Case cases[] = {{0, {0, 0, 0}},         {0.5, {0.5, 1, 1}}, {0.75, {0.75, 1.5, 2.5}},
+                        {0.8, {0.8, 1.6, 2.8}}, {1, {1, 2, 4}},     {-1, {-kInf, -kInf, -kInf}},
+                        {2, {kInf, kInf, kInf}}};
+  const std::vector<std::vector<FPoint>> series = {Vals({0, 1}, 10'000), Vals({0, 1, 2}, 10'000),
+                                                   Vals({0, 1, 4}, 10'000)};
+  EvalNodeHelper enh;  // its scratch buffer reused across calls
+  for (const Case& c : cases) {
+    for (size_t i = 0; i < series.size(); ++i) {
+      Value q = ScalarValue(c.q);
+      Value m = RangeValue({{"test", "x"}}, series[i]);
+      std::vector<parser::ExprPtr> args;
+      args.push_back(Num(c.q));
+      args.push_back(MatrixSel(60'000));
+      auto r = RunCall("quantile_over_time", {&q, &m}, args, 60'000, &enh);
+      ASSERT_EQ(r.out.size(), 1u);
+      if (std::isinf(c.want[i])) {
+        EXPECT_EQ(r.out[0].v, c.want[i]) << "q=" << c.q << " series " << i;
+      } else {
+        EXPECT_NEAR(r.out[0].v, c.want[i], 1e-12) << "q=" << c.q << " series " << i;
+      }
+    }
+  }
+}
+
+TEST(QuantileTest, SortsNaNFirstAndHandlesEdges) {
+  std::vector<double> v = {3, NAN, 1, 2};
+  // Sorted: NaN 1 2 3; the 0.5 rank is 1.5, between 1 and 2.
+  EXPECT_EQ(Quantile(0.5, v), 1.5);
+  EXPECT_TRUE(std::isnan(v[0]));
+  EXPECT_TRUE(std::isnan(Quantile(0.5, {})));
+  std::vector<double> w = {1};
+  EXPECT_TRUE(std::isnan(Quantile(NAN, w)));
+  EXPECT_EQ(Quantile(0.3, w), 1);
+}
+
+}  // namespace
+}  // namespace argus::promql
