@@ -1,10 +1,14 @@
 #include "http/server.h"
 
+#include <arpa/inet.h>
+#include <dirent.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -15,6 +19,50 @@
 
 namespace argus::http {
 namespace {
+
+// Whether `sa` is the address `ip` (numeric, as httplib writes it) and port `port`.
+bool SameEndpoint(const sockaddr_storage& sa, const std::string& ip, int port) {
+  if (sa.ss_family == AF_INET) {
+    const auto& in = reinterpret_cast<const sockaddr_in&>(sa);
+    in_addr want;
+    return ntohs(in.sin_port) == port && inet_pton(AF_INET, ip.c_str(), &want) == 1 &&
+           want.s_addr == in.sin_addr.s_addr;
+  }
+  if (sa.ss_family == AF_INET6) {
+    const auto& in6 = reinterpret_cast<const sockaddr_in6&>(sa);
+    in6_addr want;
+    return ntohs(in6.sin6_port) == port && inet_pton(AF_INET6, ip.c_str(), &want) == 1 &&
+           std::memcmp(&want, &in6.sin6_addr, sizeof want) == 0;
+  }
+  return false;
+}
+
+// The descriptor of the TCP connection with these local and remote endpoints (unique while
+// the connection is open), or -1. cpp-httplib 0.11 does not hand the socket to handlers, so
+// it is found among the process's descriptors.
+int FindConnection(const httplib::Request& r) {
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return -1;
+  int found = -1;
+  while (dirent* e = readdir(dir)) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    const int fd = std::atoi(e->d_name);
+    sockaddr_storage local{}, peer{};
+    socklen_t len = sizeof local;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) != 0 ||
+        !SameEndpoint(local, r.local_addr, r.local_port)) {
+      continue;
+    }
+    len = sizeof peer;
+    if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) == 0 &&
+        SameEndpoint(peer, r.remote_addr, r.remote_port)) {
+      found = fd;
+      break;
+    }
+  }
+  closedir(dir);
+  return found;
+}
 
 class HttplibRequest : public Request {
  public:
@@ -41,9 +89,20 @@ class HttplibRequest : public Request {
   std::string PathParam(size_t i) const override {
     return i < r_.matches.size() ? r_.matches[i].str() : std::string();
   }
+  // The peer closed (or reset) the connection: it hung up, or half-closed after its request,
+  // which Go's server also takes as gone. Pipelined bytes waiting to be read are not a hang-up.
+  bool ClientGone() const override {
+    if (fd_ == kUnresolved) fd_ = FindConnection(r_);
+    if (fd_ < 0) return false;
+    pollfd p{fd_, POLLIN | POLLRDHUP, 0};
+    if (poll(&p, 1, 0) <= 0) return false;
+    return (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+  }
 
  private:
+  static constexpr int kUnresolved = -2;
   const httplib::Request& r_;
+  mutable int fd_ = kUnresolved;  // the connection's descriptor, found on first need
 };
 
 }  // namespace

@@ -36,6 +36,9 @@ class Request {
   virtual std::string Header(absl::string_view name) const = 0;
   // Capture group `i` (1-based) of the route's pattern.
   virtual std::string PathParam(size_t i) const = 0;
+  // True once the client has closed its connection: its answer would not be read, so a long
+  // handler may stop early (Go's request context being canceled). Cheap after the first call.
+  virtual bool ClientGone() const { return false; }
 };
 
 struct Response {

@@ -2,7 +2,10 @@
 
 #include <zlib.h>
 
+#include <atomic>
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -113,6 +116,39 @@ TEST_F(ServerTest, RequestMetrics) {
   EXPECT_THAT(m->body, HasSubstr("http_requests_total{handler=\"/-/ready\",code=\"503\"} 1\n"));
   EXPECT_THAT(m->body,
               HasSubstr("http_request_duration_seconds_count{handler=\"/-/healthy\"} 3\n"));
+}
+
+// A handler sees the client hang up mid-request, and a client still waiting is not "gone".
+TEST(ServerClientGoneTest, SeesTheClientHangUp) {
+  metrics::Registry registry;
+  Server server(registry);
+  std::atomic<int> seen{-1};  // -1 running, 0 timed out waiting, 1 saw the hang-up
+  server.Get("/wait", "/wait", [&seen](const Request& req, Response& res) {
+    const bool initially = req.ClientGone();
+    for (int i = 0; i < 500 && !req.ClientGone(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    seen = !initially && req.ClientGone() ? 1 : 0;
+    res.body = "done";
+  });
+  server.Get("/quick", "/quick", [](const Request& req, Response& res) {
+    res.body = req.ClientGone() ? "gone" : "here";
+  });
+  ASSERT_TRUE(server.Start("127.0.0.1:0").ok());
+
+  httplib::Client patient("127.0.0.1", server.port());
+  auto quick = patient.Get("/quick");
+  ASSERT_TRUE(quick);
+  EXPECT_EQ(quick->body, "here");
+
+  httplib::Client hasty("127.0.0.1", server.port());
+  hasty.set_read_timeout(0, 200000);  // gives up after 200 ms and closes the connection
+  EXPECT_FALSE(hasty.Get("/wait"));
+  hasty.stop();
+  for (int i = 0; i < 500 && seen == -1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(seen, 1);
 }
 
 TEST(ServerStartTest, BadAddressAndPortInUse) {

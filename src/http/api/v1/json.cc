@@ -1,0 +1,225 @@
+#include "http/api/v1/json.h"
+
+#include <cmath>
+#include <variant>
+
+#include "absl/strings/str_cat.h"
+#include "base/go_strconv.h"
+
+namespace argus::http::api {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+// Bytes that end a plain run: quote, backslash, control bytes, HTML specials, non-ASCII.
+bool Special(unsigned char c) {
+  return c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= 0x80;
+}
+
+// Length of the valid UTF-8 sequence at s[i] (REQUIRES: s[i] >= 0x80), or 0 when invalid.
+size_t Utf8Len(absl::string_view s, size_t i) {
+  const unsigned char c = s[i];
+  size_t n;
+  char32_t min;
+  if (c >= 0xc2 && c <= 0xdf) {
+    n = 2, min = 0x80;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    n = 3, min = 0x800;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    n = 4, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  char32_t r = c & (0x7f >> n);
+  for (size_t k = 1; k < n; ++k) {
+    const unsigned char cc = s[i + k];
+    if ((cc & 0xc0) != 0x80) return 0;
+    r = (r << 6) | (cc & 0x3f);
+  }
+  if (r < min || r > 0x10ffff || (r >= 0xd800 && r <= 0xdfff)) return 0;
+  return n;
+}
+
+void AppendUnicodeEscape(unsigned code, std::string* out) {
+  const char buf[6] = {'\\',
+                       'u',
+                       kHex[(code >> 12) & 0xf],
+                       kHex[(code >> 8) & 0xf],
+                       kHex[(code >> 4) & 0xf],
+                       kHex[code & 0xf]};
+  out->append(buf, 6);
+}
+
+void AppendPoint(int64_t t, double v, std::string* out) {
+  out->push_back('[');
+  AppendTimestamp(t, out);
+  out->push_back(',');
+  AppendSampleValue(v, out);
+  out->push_back(']');
+}
+
+// encoding/json's float64 for the scalar and string results' timestamps: never NaN or huge,
+// so always the plain shortest form.
+void AppendGoJsonSeconds(int64_t ms, std::string* out) {
+  out->append(GoFormatF(static_cast<double>(ms) / 1000));
+}
+
+void AppendResult(const promql::Vector& vec, std::string* out) {
+  out->append("{\"resultType\":\"vector\",\"result\":[");
+  for (size_t i = 0; i < vec.size(); ++i) {
+    if (i > 0) out->push_back(',');
+    out->append("{\"metric\":");
+    AppendLabels(vec[i].metric, out);
+    out->append(",\"value\":");
+    AppendPoint(vec[i].t, vec[i].v, out);
+    out->push_back('}');
+  }
+  out->append("]}");
+}
+
+void AppendResult(const promql::Matrix& mat, std::string* out) {
+  out->append("{\"resultType\":\"matrix\",\"result\":[");
+  for (size_t i = 0; i < mat.size(); ++i) {
+    if (i > 0) out->push_back(',');
+    out->append("{\"metric\":");
+    AppendLabels(mat[i].metric, out);
+    // As Prometheus: a series without points has no "values" key.
+    if (!mat[i].points.empty()) {
+      out->append(",\"values\":[");
+      for (size_t j = 0; j < mat[i].points.size(); ++j) {
+        if (j > 0) out->push_back(',');
+        AppendPoint(mat[i].points[j].t, mat[i].points[j].v, out);
+      }
+      out->push_back(']');
+    }
+    out->push_back('}');
+  }
+  out->append("]}");
+}
+
+void AppendResult(const promql::Scalar& s, std::string* out) {
+  out->append("{\"resultType\":\"scalar\",\"result\":[");
+  AppendGoJsonSeconds(s.t, out);
+  out->append(",\"");
+  out->append(GoFormatF(s.v));  // Scalar.MarshalJSON: 'f' -1 throughout
+  out->append("\"]}");
+}
+
+void AppendResult(const promql::String& s, std::string* out) {
+  out->append("{\"resultType\":\"string\",\"result\":[");
+  AppendGoJsonSeconds(s.t, out);
+  out->push_back(',');
+  AppendJsonString(s.v, out);
+  out->append("]}");
+}
+
+}  // namespace
+
+void AppendJsonString(absl::string_view s, std::string* out) {
+  out->push_back('"');
+  size_t run = 0;  // start of the pending plain run
+  size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = s[i];
+    if (!Special(c)) {
+      ++i;
+      continue;
+    }
+    if (c >= 0x80) {
+      const size_t n = Utf8Len(s, i);
+      if (n == 0) {
+        out->append(s.data() + run, i - run);
+        out->append("\\ufffd");
+        run = ++i;
+        continue;
+      }
+      // U+2028 and U+2029 (e2 80 a8/a9) break JavaScript string literals: escaped.
+      if (n == 3 && c == 0xe2 && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+          (s[i + 2] == '\xa8' || s[i + 2] == '\xa9')) {
+        out->append(s.data() + run, i - run);
+        AppendUnicodeEscape(s[i + 2] == '\xa8' ? 0x2028 : 0x2029, out);
+        i += 3;
+        run = i;
+        continue;
+      }
+      i += n;
+      continue;
+    }
+    out->append(s.data() + run, i - run);
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      default:
+        AppendUnicodeEscape(c, out);
+    }
+    run = ++i;
+  }
+  out->append(s.data() + run, s.size() - run);
+  out->push_back('"');
+}
+
+void AppendTimestamp(int64_t ms, std::string* out) {
+  uint64_t t = static_cast<uint64_t>(ms);
+  if (ms < 0) {
+    out->push_back('-');
+    t = 0 - t;  // also right for INT64_MIN
+  }
+  absl::StrAppend(out, t / 1000);
+  const unsigned frac = t % 1000;
+  if (frac != 0) {
+    const char buf[4] = {'.', static_cast<char>('0' + frac / 100),
+                         static_cast<char>('0' + frac / 10 % 10),
+                         static_cast<char>('0' + frac % 10)};
+    out->append(buf, 4);
+  }
+}
+
+void AppendSampleValue(double v, std::string* out) {
+  out->push_back('"');
+  const double a = std::fabs(v);
+  // GoFormatV is strconv's 'e' -1 form at these magnitudes (and "+Inf"/"-Inf" for infinities).
+  out->append(a != 0 && (a < 1e-6 || a >= 1e21) ? GoFormatV(v) : GoFormatF(v));
+  out->push_back('"');
+}
+
+void AppendLabels(const labels::Labels& lset, std::string* out) {
+  out->push_back('{');
+  bool first = true;
+  for (const labels::Label& l : lset) {
+    if (!first) out->push_back(',');
+    first = false;
+    AppendJsonString(l.name, out);
+    out->push_back(':');
+    AppendJsonString(l.value, out);
+  }
+  out->push_back('}');
+}
+
+void AppendStringArray(const std::vector<std::string>& values, std::string* out) {
+  out->push_back('[');
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out->push_back(',');
+    AppendJsonString(values[i], out);
+  }
+  out->push_back(']');
+}
+
+void AppendQueryData(const promql::Value& value, std::string* out) {
+  std::visit([out](const auto& v) { AppendResult(v, out); }, value);
+}
+
+}  // namespace argus::http::api
