@@ -12,8 +12,10 @@ namespace argus::promql::parser {
 struct Function {
   absl::string_view name;
   std::vector<ValueType> arg_types;
-  // 0: exactly arg_types; n > 0: the last n arguments may be left out; -1: the last argument
-  // type repeats any number of times (label_join).
+  // As Prometheus's Variadic: 0: exactly arg_types; n > 0: the last argument may be left out
+  // or repeated, up to arg_types.size() - 1 + n arguments in all (every variadic function of
+  // v2.42 has n = 1: one optional last argument); -1: the last argument type repeats any
+  // number of times (label_join). Extra arguments take the last argument type.
   int variadic = 0;
   ValueType return_type = ValueType::kVector;
 };

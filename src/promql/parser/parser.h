@@ -18,8 +18,10 @@ namespace argus::promql::parser {
 absl::StatusOr<ExprPtr> ParseExpr(absl::string_view input);
 
 // A series selector as /api/v1/series match[] and promtool take it (`up{job="a"}`, `{a=~"b"}`).
-// Errors as ParseExpr's, plus Prometheus's "vector selector must contain at least one
-// non-empty matcher".
+// Errors as ParseExpr's. Like Prometheus's ParseMetricSelector it runs no type checks, so
+// `{}` or `{a=""}` parse (to no / only empty-matching matchers): callers that need a
+// non-empty matcher check it themselves (the API's "match[] must contain at least one
+// non-empty matcher").
 absl::StatusOr<std::vector<labels::Matcher>> ParseMetricSelector(absl::string_view input);
 
 // The expression as Prometheus's String() prints it (canonical spacing, durations as
