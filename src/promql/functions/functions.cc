@@ -9,7 +9,9 @@ FunctionCall LookupFunctionCall(absl::string_view name) {
   using namespace functions_internal;
   static const auto* const kTable = [] {
     auto* table = new absl::flat_hash_map<absl::string_view, FunctionCall>();
-    for (auto family : {RateFunctions(), OverTimeFunctions()}) {
+    for (auto family :
+         {RateFunctions(), OverTimeFunctions(), MathFunctions(), TimeFunctions(), LabelFunctions(),
+          HistogramFunctions(), SortFunctions(), AbsentFunctions()}) {
       for (const NamedFunction& f : family) table->emplace(f.name, f.call);
     }
     return table;
