@@ -227,6 +227,19 @@ absl::Status Head::Delete(const std::vector<uint64_t>& refs, int64_t mint, int64
   return absl::OkStatus();
 }
 
+size_t Head::NumChunks() const {
+  size_t n = 0;
+  for (int j = 0; j < opts_.stripes; ++j) {
+    const Stripe& st = stripes_[j];
+    std::lock_guard l(st.mu);
+    for (const MemSeries* m : st.by_ref) {
+      std::lock_guard sl(SeriesMutex(m->ref()));
+      n += m->num_chunks();
+    }
+  }
+  return n;
+}
+
 void Head::Truncate(int64_t mint) {
   metrics_->truncations.Inc();
   SetMinValidTime(std::max(min_valid_time_.load(), mint));

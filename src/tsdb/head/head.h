@@ -76,6 +76,12 @@ class Head {
   std::vector<std::string> LabelValues(absl::string_view name) const {
     return postings_.LabelValues(name);
   }
+  // --- statistics for /api/v1/status/tsdb (read-only) ---
+  // The index's cardinality, the top `top` of each list (series per metric name, ...).
+  PostingsStats Stats(size_t top) const { return postings_.Stats(labels::kMetricName, top); }
+  // Chunks in memory, closed and open (prometheus_tsdb_head_chunks); walks every series.
+  size_t NumChunks() const;
+
   // Fills the labels and the chunks overlapping [mint, maxt] of series `ref`, and the
   // intervals deleted from it; false when the series no longer exists.
   bool SeriesChunks(uint64_t ref, int64_t mint, int64_t maxt, ChunkSeries* out,

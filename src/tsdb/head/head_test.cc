@@ -218,6 +218,26 @@ TEST(HeadTest, ConcurrentCommitsAreAtomicForReaders) {
   EXPECT_EQ(Samples(h, L("m7", "w1")).size(), static_cast<size_t>(kBatches));
 }
 
+TEST(HeadTest, StatsCountTheIndexAndChunks) {
+  Head h({});
+  auto app = h.NewAppender();
+  // a{job=x}, a{job=y}, b{job=x}; a{job=x} gets 200 samples (two chunks).
+  for (int i = 0; i < 200; ++i) ASSERT_TRUE(app->Append(0, L("a"), 1000 * i, i).ok());
+  ASSERT_TRUE(app->Append(0, L("a", "y"), 0, 1).ok());
+  ASSERT_TRUE(app->Append(0, L("b"), 0, 1).ok());
+  ASSERT_TRUE(app->Commit().ok());
+  EXPECT_EQ(h.NumChunks(), 4u);
+  const PostingsStats st = h.Stats(10);
+  using Top = PostingsStats::Top;
+  EXPECT_EQ(st.num_label_pairs, 4u);  // __name__=a, __name__=b, job=x, job=y
+  EXPECT_EQ(st.series_by_metric_name, (Top{{"a", 2}, {"b", 1}}));
+  EXPECT_EQ(st.values_by_label_name, (Top{{"__name__", 2}, {"job", 2}}));
+  EXPECT_EQ(st.value_bytes_by_label_name, (Top{{"__name__", 2}, {"job", 2}}));
+  EXPECT_EQ(st.series_by_label_pair,
+            (Top{{"__name__=a", 2}, {"job=x", 2}, {"__name__=b", 1}, {"job=y", 1}}));
+  EXPECT_EQ(h.Stats(1).series_by_label_pair, (Top{{"__name__=a", 2}}));
+}
+
 TEST(RefTableTest, RegistersRemovesAndIgnoresRefsPastItsCapacity) {
   RefTable t;
   auto* a = reinterpret_cast<MemSeries*>(uintptr_t{64});

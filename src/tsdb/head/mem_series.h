@@ -56,6 +56,8 @@ class alignas(64) MemSeries {
   }
   // Without samples. A series has an open chunk whenever it has samples.
   bool empty() const { return head_.num_samples() == 0; }
+  // Closed chunks plus the open one.
+  size_t num_chunks() const { return closed_.size() + (empty() ? 0 : 1); }
   int64_t min_time(const chunks::HeadChunks& store) const;
   // The last sample. REQUIRES: !empty().
   int64_t max_time() const { return head_.last_t(); }

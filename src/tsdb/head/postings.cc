@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include "absl/strings/str_cat.h"
+
 namespace argus::tsdb::head {
 
 void MemPostings::Insert(index::PostingsList* list, uint64_t ref) {
@@ -68,6 +70,59 @@ std::vector<std::string> MemPostings::LabelNames() const {
   out.reserve(by_label_.size());
   for (const auto& [name, values] : by_label_) out.emplace_back(name);
   return out;
+}
+
+namespace {
+
+// Keeps the `n` largest entries of `top`, largest first, ties by name.
+void Trim(PostingsStats::Top* top, size_t n) {
+  const auto larger = [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  };
+  const size_t keep = std::min(n, top->size());
+  std::partial_sort(top->begin(), top->begin() + keep, top->end(), larger);
+  top->resize(keep);
+}
+
+}  // namespace
+
+PostingsStats MemPostings::Stats(absl::string_view metric_label, size_t top) const {
+  PostingsStats st;
+  struct Pair {
+    uint64_t series;
+    absl::string_view name, value;
+  };
+  std::vector<Pair> pairs;  // named only once the top ones are known
+  std::shared_lock l(mu_);
+  for (const auto& [name, values] : by_label_) {
+    if (name.empty()) continue;
+    st.values_by_label_name.emplace_back(std::string(name), values.size());
+    st.num_label_pairs += values.size();
+    uint64_t bytes = 0;
+    for (const auto& [value, refs] : values) {
+      if (name == metric_label) {
+        st.series_by_metric_name.emplace_back(std::string(value), refs.size());
+      }
+      pairs.push_back({refs.size(), name, value});
+      bytes += value.size();
+    }
+    st.value_bytes_by_label_name.emplace_back(std::string(name), bytes);
+  }
+  const size_t keep = std::min(top, pairs.size());
+  std::partial_sort(pairs.begin(), pairs.begin() + keep, pairs.end(),
+                    [](const Pair& a, const Pair& b) {
+                      if (a.series != b.series) return a.series > b.series;
+                      return a.name != b.name ? a.name < b.name : a.value < b.value;
+                    });
+  for (size_t i = 0; i < keep; ++i) {
+    st.series_by_label_pair.emplace_back(absl::StrCat(pairs[i].name, "=", pairs[i].value),
+                                         pairs[i].series);
+  }
+  for (PostingsStats::Top* t :
+       {&st.series_by_metric_name, &st.values_by_label_name, &st.value_bytes_by_label_name}) {
+    Trim(t, top);
+  }
+  return st;
 }
 
 std::vector<std::string> MemPostings::LabelValues(absl::string_view name) const {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <shared_mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -14,6 +15,17 @@
 #include "tsdb/index/postings.h"
 
 namespace argus::tsdb::head {
+
+// Cardinality of the index (Prometheus's index.PostingsStats), each list the `top` largest
+// (name, count), largest first, ties by name.
+struct PostingsStats {
+  using Top = std::vector<std::pair<std::string, uint64_t>>;
+  Top series_by_metric_name;      // series per value of the metric-name label
+  Top values_by_label_name;       // distinct values per label name
+  Top value_bytes_by_label_name;  // total length of those distinct values
+  Top series_by_label_pair;       // series per "name=value"
+  uint64_t num_label_pairs = 0;   // distinct name=value pairs
+};
 
 // Thread-safe. Keys are views of interned strings: a series' strings must stay interned until
 // it is deleted from here.
@@ -28,6 +40,8 @@ class MemPostings {
   std::vector<std::string> LabelNames() const;
   // Unsorted.
   std::vector<std::string> LabelValues(absl::string_view name) const;
+  // For /api/v1/status/tsdb; `metric_label` names the label counted in series_by_metric_name.
+  PostingsStats Stats(absl::string_view metric_label, size_t top) const;
 
  private:
   static void Insert(index::PostingsList* list, uint64_t ref);
