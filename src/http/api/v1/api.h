@@ -1,0 +1,72 @@
+// The query side of the Prometheus HTTP API (web/api/v1 of v2.42): /api/v1/query,
+// /query_range, /format_query, /series, /labels, /label/<name>/values, /metadata and
+// /status/{runtimeinfo,tsdb}, GET and form POST, answered as Prometheus answers them.
+// (buildinfo, config, flags and targets are the server's own: src/cmd.)
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "http/server.h"
+#include "promql/engine.h"
+#include "storage/storage.h"
+
+namespace argus::http::api {
+
+// One metric's metadata as a scrape target exposed it (# TYPE, # HELP, # UNIT).
+struct MetricMetadata {
+  std::string metric;
+  std::string type;  // "counter", "gauge", ..., "unknown"
+  std::string help;
+  std::string unit;
+};
+
+// /api/v1/status/runtimeinfo.
+struct RuntimeInfo {
+  absl::Time start_time;
+  std::string cwd;
+  bool reload_config_success = true;
+  absl::Time last_config_time;
+  int64_t corruption_count = 0;
+  int goroutine_count = 0;  // the process's threads
+  int gomaxprocs = 0;       // hardware threads
+  std::string gogc;         // $GOGC, $GODEBUG as set in the environment
+  std::string godebug;
+  std::string storage_retention;  // "15d", "512MiB", "15d or 512MiB"
+};
+
+// /api/v1/status/tsdb: the head's cardinality, each top list (name, count) largest first.
+struct TsdbStatus {
+  uint64_t num_series = 0;
+  uint64_t num_label_pairs = 0;
+  int64_t chunk_count = 0;
+  int64_t min_time = 0;
+  int64_t max_time = 0;
+  using Top = std::vector<std::pair<std::string, uint64_t>>;
+  Top series_count_by_metric_name;
+  Top label_value_count_by_label_name;
+  Top memory_in_bytes_by_label_name;  // bytes of each label's distinct values
+  Top series_count_by_label_value_pair;
+};
+
+// What the endpoints read. Everything must outlive the server; callbacks are thread-safe.
+struct ApiDeps {
+  storage::Queryable* queryable = nullptr;
+  promql::Engine* engine = nullptr;
+  std::function<absl::Time()> now = absl::Now;  // the default evaluation time
+  // Metadata of the active targets' metrics (duplicates allowed); empty when not kept.
+  std::function<std::vector<MetricMetadata>()> metadata;
+  std::function<RuntimeInfo()> runtime_info;
+  // Errors become "internal" API errors.
+  std::function<absl::StatusOr<TsdbStatus>()> tsdb_status;
+};
+
+// Registers the endpoints under /api/v1 on `web` (before it starts).
+void RegisterApi(Server& web, ApiDeps deps);
+
+}  // namespace argus::http::api
