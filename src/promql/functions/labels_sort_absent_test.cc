@@ -5,6 +5,7 @@
 #include "gtest/gtest.h"
 #include "promql/functions/absent.h"
 #include "promql/functions/test_util.h"
+#include "promql/parser/functions.h"
 
 namespace argus::promql {
 namespace {
@@ -258,7 +259,10 @@ TEST(FunctionTableTest, EveryFunctionOfV242) {
                                 "vector",
                                 "year"};
   EXPECT_EQ(std::size(kNames), 70u);
-  for (const char* name : kNames) EXPECT_NE(LookupFunctionCall(name), nullptr) << name;
+  for (const char* name : kNames) {
+    EXPECT_NE(LookupFunctionCall(name), nullptr) << name;
+    EXPECT_NE(parser::LookupFunction(name), nullptr) << name;
+  }
   EXPECT_EQ(LookupFunctionCall("nonexistent"), nullptr);
   EXPECT_EQ(LookupFunctionCall("sum"), nullptr);  // an aggregation, not a function
 }
