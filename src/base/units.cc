@@ -58,6 +58,10 @@ std::string FormatPromDuration(int64_t ms) {
   if (ms == 0) return "0s";
   std::string out;
   for (const Unit& u : kUnits) {
+    // As model.Duration: years and weeks only when they divide the rest exactly ("15d", not
+    // "2w1d").
+    const bool exact_only = u.name[0] == 'y' || u.name[0] == 'w';
+    if (exact_only && ms % u.ms != 0) continue;
     if (ms >= u.ms) {
       absl::StrAppend(&out, ms / u.ms, u.name);
       ms %= u.ms;

@@ -18,7 +18,10 @@ TEST(UnitsTest, PrometheusDurations) {
   }
   EXPECT_EQ(ParsePromDuration("1x").status().message(), "not a valid duration string: \"1x\"");
   EXPECT_EQ(FormatPromDuration(5400000), "1h30m");
-  EXPECT_EQ(FormatPromDuration(15LL * 24 * 3600 * 1000), "2w1d");
+  EXPECT_EQ(FormatPromDuration(15LL * 24 * 3600 * 1000), "15d");
+  EXPECT_EQ(FormatPromDuration(14LL * 24 * 3600 * 1000), "2w");
+  EXPECT_EQ(FormatPromDuration(365LL * 24 * 3600 * 1000), "1y");
+  EXPECT_EQ(FormatPromDuration((372LL * 24 * 3600 + 1) * 1000), "372d1s");
   EXPECT_EQ(FormatPromDuration(0), "0s");
 }
 
