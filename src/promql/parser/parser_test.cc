@@ -89,6 +89,52 @@ TEST(ParserTest, Subqueries) {
   EXPECT_EQ(sq.step_ms, 30000);
 }
 
+std::string Pretty(absl::string_view q) {
+  absl::StatusOr<ExprPtr> e = ParseExpr(q);
+  if (!e.ok()) return "ERROR: " + std::string(e.status().message());
+  return Prettify(**e);
+}
+
+// Expected outputs are Prometheus 2.42's /api/v1/format_query answers.
+TEST(PrinterTest, NumbersAndDurations) {
+  EXPECT_EQ(P("12.34e6"), "1.234e+07");  // fmt %v of a float64 is %g
+  EXPECT_EQ(P("vector(1456790400)"), "vector(1.4567904e+09)");
+  EXPECT_EQ(P("123456"), "123456");
+  EXPECT_EQ(P("1e-7"), "1e-07");
+  EXPECT_EQ(P("0.0001"), "0.0001");
+  EXPECT_EQ(P("foo offset 1y2w3d4h5m6s7ms"), "foo offset 382d4h5m6s7ms");
+  EXPECT_EQ(P("foo[100d]"), "foo[100d]");
+  EXPECT_EQ(P("foo[14d]"), "foo[2w]");
+  EXPECT_EQ(P("foo @ 1e10"), "foo @ 10000000000.000");
+  EXPECT_EQ(P("\"\\u00e9\\x41\\t\""), "\"éA\\t\"");
+}
+
+TEST(PrinterTest, Prettify) {
+  EXPECT_EQ(Pretty("sum(rate(foo[5m])) by (a)"), "sum by (a) (rate(foo[5m]))");
+  EXPECT_EQ(Pretty("sum(sum without (instance)(node_cpu) / ignoring (mode) group_left sum "
+                   "without (instance, mode)(node_cpu))"),
+            "sum(\n    sum without (instance) (node_cpu)\n  / ignoring (mode) group_left ()\n"
+            "    sum without (instance, mode) (node_cpu)\n)");
+  EXPECT_EQ(Pretty("-(some_very_long_metric_name_total{job=\"some-job\", "
+                   "instance=~\"some-instance.*\"} + "
+                   "some_other_very_long_metric_name_total{job=\"some-job\"})"),
+            "-(\n    some_very_long_metric_name_total{instance=~\"some-instance.*\",job=\"some-"
+            "job\"}\n  +\n    some_other_very_long_metric_name_total{job=\"some-job\"}\n)");
+  EXPECT_EQ(Pretty("max_over_time((some_very_long_metric_name_total{job=\"some-job\", "
+                   "instance=~\"some-instance.*\"} + "
+                   "some_other_very_long_metric_name_total{job=\"some-job\"})[5m:1m] offset 1h)"),
+            "max_over_time(\n  (\n      "
+            "some_very_long_metric_name_total{instance=~\"some-instance.*\",job=\"some-job\"}\n"
+            "    +\n      some_other_very_long_metric_name_total{job=\"some-job\"}\n  )[5m:1m] "
+            "offset 1h\n)");
+  EXPECT_EQ(Pretty("topk(5, some_very_long_metric_name_total{job=\"some-job\", "
+                   "instance=~\"some-instance.*\"} + "
+                   "some_other_very_long_metric_name_total{job=\"some-job\"})"),
+            "topk(\n  5,\n    "
+            "some_very_long_metric_name_total{instance=~\"some-instance.*\",job=\"some-job\"}\n"
+            "  +\n    some_other_very_long_metric_name_total{job=\"some-job\"}\n)");
+}
+
 TEST(ParserTest, Precedence) {
   auto tree = [](absl::string_view q) -> std::string {
     absl::StatusOr<ExprPtr> e = ParseExpr(q);

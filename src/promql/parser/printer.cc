@@ -116,7 +116,7 @@ std::string Print(const Expr& e) {
       return Print(*sq.expr) + SubquerySuffix(sq);
     }
     case NodeKind::kNumberLiteral:
-      return GoFormatV(As<NumberLiteral>(e).value);
+      return GoFormatG(As<NumberLiteral>(e).value);  // fmt %v of a float64 is %g
     case NodeKind::kParen:
       return absl::StrCat("(", Print(*As<ParenExpr>(e).expr), ")");
     case NodeKind::kStringLiteral:
