@@ -1,9 +1,10 @@
 // `argus server`: Prometheus's server role. The configuration file (--config.file) drives
 // discovery and scraping into the local TSDB (--storage.tsdb.* flags); the web layer serves
 // self metrics, probes, /-/reload and /-/quit (--web.enable-lifecycle), /api/v1/targets,
-// /api/v1/status/{config,flags,buildinfo}, /federate, remote read (/api/v1/read) and the
-// remote-write receiver (--web.enable-remote-write-receiver). External labels are not stored;
-// they are added to everything that leaves the server. The query API arrives with its issue.
+// /api/v1/status/{config,flags,buildinfo}, /federate, remote read (/api/v1/read), the
+// remote-write receiver (--web.enable-remote-write-receiver) and the query API (/api/v1/query,
+// query_range, series, labels, ...: src/http/api/v1) with the PromQL engine's --query.* limits.
+// External labels are not stored; they are added to everything that leaves the server.
 #include "http/server.h"
 
 #include <signal.h>
@@ -24,10 +25,12 @@
 #include "cmd/config_runtime.h"
 #include "cmd/status_api.h"
 #include "config/marshal.h"
+#include "http/api/v1/api.h"
 #include "metrics/process_collector.h"
 #include "metrics/registry.h"
 #include "metrics/text_format.h"
 #include "nlohmann/json.hpp"
+#include "promql/engine.h"
 #include "storage/remote/read_handler.h"
 #include "storage/remote/write_handler.h"
 #include "tsdb/db/db.h"
@@ -48,7 +51,30 @@ struct ServerFlags {
   bool wal_compression = true;
   bool enable_remote_write_receiver = false;
   bool enable_lifecycle = false;
+  std::string query_lookback_delta = "5m";
+  std::string query_timeout = "2m";
+  int64_t query_max_samples = 50'000'000;
+  int query_max_concurrency = 20;
 };
+
+// The PromQL engine options the --query.* flags describe. Errors: InvalidArgument naming the
+// flag.
+absl::StatusOr<promql::EngineOptions> EngineOptions(const ServerFlags& f) {
+  promql::EngineOptions o;
+  absl::StatusOr<int64_t> lookback = ParsePromDuration(f.query_lookback_delta);
+  if (!lookback.ok()) return Annotate(lookback.status(), "--query.lookback-delta");
+  absl::StatusOr<int64_t> timeout = ParsePromDuration(f.query_timeout);
+  if (!timeout.ok()) return Annotate(timeout.status(), "--query.timeout");
+  if (f.query_max_concurrency < 1) {
+    return absl::InvalidArgumentError("--query.max-concurrency must be at least 1");
+  }
+  // As Prometheus: a zero lookback delta means the default.
+  if (*lookback > 0) o.lookback_delta_ms = *lookback;
+  o.timeout = absl::Milliseconds(*timeout);
+  o.max_samples = f.query_max_samples;
+  o.max_concurrency = f.query_max_concurrency;
+  return o;
+}
 
 // The DB options the flags describe. Errors: InvalidArgument naming the flag.
 absl::StatusOr<tsdb::DbOptions> TsdbOptions(const ServerFlags& f, metrics::Registry* registry) {
@@ -177,9 +203,15 @@ int RunServer(const ServerFlags& flags, std::map<std::string, std::string> flag_
   log::Info("Starting Argus Server", {{"version", GetBuildInfo().version}});
   metrics::Registry registry;
   metrics::RegisterProcessCollector(registry);
+  const absl::Time start_time = absl::Now();
   absl::StatusOr<tsdb::DbOptions> opts = TsdbOptions(flags, &registry);
   if (!opts.ok()) {
     log::Error("Invalid storage flags", {{"err", opts.status()}});
+    return 2;
+  }
+  absl::StatusOr<promql::EngineOptions> engine_opts = EngineOptions(flags);
+  if (!engine_opts.ok()) {
+    log::Error("Invalid query flags", {{"err", engine_opts.status()}});
     return 2;
   }
   // Before the TSDB opens, so that a bad file fails fast.
@@ -199,10 +231,23 @@ int RunServer(const ServerFlags& flags, std::map<std::string, std::string> flag_
   auto rt = std::make_unique<ConfigRuntime>(
       flags.config_file, *std::move(config), [storage] { return storage->Appender(); }, registry);
   log::Info("Completed loading of configuration file", {{"filename", flags.config_file}});
+  promql::Engine engine(*engine_opts);
   http::Server web(registry);
   web.AddStandardEndpoints("Argus Server", [] { return true; });
   AddStatusEndpoints(web, std::move(flag_values));
   AddDataEndpoints(web, flags, *storage, *rt);
+  http::api::ApiDeps api;
+  api.queryable = storage;
+  api.engine = &engine;
+  // The scraper keeps no TYPE/HELP/UNIT metadata yet: /api/v1/metadata answers {}.
+  api.runtime_info = [&registry, start_time,
+                      retention = RetentionString(opts->retention_ms, opts->retention_bytes)] {
+    return RuntimeInfoNow(registry, start_time, retention);
+  };
+  api.tsdb_status = [storage]() -> absl::StatusOr<http::api::TsdbStatus> {
+    return TsdbStatusOf(*storage);
+  };
+  http::api::RegisterApi(web, std::move(api));
   AddLifecycleEndpoints(web, flags, *rt);
   if (absl::Status s = web.Start(flags.listen_address); !s.ok()) {
     log::Error("Error starting web server", {{"err", s}});
@@ -255,6 +300,21 @@ Command AddServerCommand(CLI::App& root) {
                 "Enable API endpoint accepting remote write requests");
   sub->add_flag("--web.enable-lifecycle", flags->enable_lifecycle,
                 "Enable shutdown and reload via HTTP request");
+  sub->add_option("--query.lookback-delta", flags->query_lookback_delta,
+                  "The maximum lookback duration for retrieving metrics during expression "
+                  "evaluations and federation")
+      ->capture_default_str();
+  sub->add_option("--query.timeout", flags->query_timeout,
+                  "Maximum time a query may take before being aborted")
+      ->capture_default_str();
+  sub->add_option("--query.max-concurrency", flags->query_max_concurrency,
+                  "Maximum number of queries executed concurrently")
+      ->capture_default_str();
+  sub->add_option("--query.max-samples", flags->query_max_samples,
+                  "Maximum number of samples a single query can load into memory. Note that "
+                  "queries will fail if they try to load more samples than this into memory, so "
+                  "this also limits the number of samples a query can return")
+      ->capture_default_str();
   return {sub, [flags, sub] { return RunServer(*flags, FlagValues(*sub)); }};
 }
 

@@ -1,8 +1,13 @@
 #include "cmd/status_api.h"
 
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "base/buildinfo.h"
+#include "base/units.h"
 
 namespace argus::cmd {
 void ApiSuccess(const nlohmann::json& data, http::Response& resp) {
@@ -50,6 +55,91 @@ void AddStatusEndpoints(http::Server& web, std::map<std::string, std::string> fl
           [flags = std::move(flags)](const http::Request&, http::Response& resp) {
             ApiSuccess(flags, resp);
           });
+}
+
+namespace {
+
+// units.Base2Bytes.String(): each whole binary unit, largest first ("1GiB512MiB"), then bytes.
+std::string Base2Bytes(int64_t n) {
+  static constexpr const char* kUnits[] = {"Ei", "Pi", "Ti", "Gi", "Mi", "Ki"};
+  std::string out;
+  for (int i = 0; i < 6; ++i) {
+    const int64_t div = int64_t{1} << (10 * (6 - i));
+    if (n >= div) {
+      absl::StrAppend(&out, n / div, kUnits[i], "B");
+      n %= div;
+    }
+  }
+  if (n > 0 || out.empty()) absl::StrAppend(&out, n, "B");
+  return out;
+}
+
+// The first sample of the family `name` in `families`, or 0.
+double FamilyValue(const std::vector<metrics::FamilySnapshot>& families, absl::string_view name) {
+  for (const metrics::FamilySnapshot& f : families) {
+    if (f.name == name && !f.samples.empty()) return f.samples.front().value;
+  }
+  return 0;
+}
+
+int ThreadCount() {
+  std::error_code ec;
+  int n = 0;
+  for (auto it = std::filesystem::directory_iterator("/proc/self/task", ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+std::string RetentionString(int64_t retention_ms, int64_t retention_bytes) {
+  std::string out;
+  if (retention_ms != 0) out = FormatPromDuration(retention_ms);
+  if (retention_bytes != 0) {
+    absl::StrAppend(&out, out.empty() ? "" : " or ", Base2Bytes(retention_bytes));
+  }
+  return out;
+}
+
+http::api::RuntimeInfo RuntimeInfoNow(const metrics::Registry& registry, absl::Time start_time,
+                                      const std::string& storage_retention) {
+  http::api::RuntimeInfo info;
+  info.start_time = start_time;
+  std::error_code ec;
+  info.cwd = std::filesystem::current_path(ec).string();
+  const std::vector<metrics::FamilySnapshot> families = registry.Gather();
+  info.reload_config_success =
+      FamilyValue(families, "prometheus_config_last_reload_successful") != 0;
+  info.last_config_time = absl::FromUnixSeconds(static_cast<int64_t>(
+      FamilyValue(families, "prometheus_config_last_reload_success_timestamp_seconds")));
+  info.corruption_count =
+      static_cast<int64_t>(FamilyValue(families, "prometheus_tsdb_wal_corruptions_total"));
+  info.goroutine_count = ThreadCount();
+  info.gomaxprocs = static_cast<int>(std::thread::hardware_concurrency());
+  const char* gogc = std::getenv("GOGC");
+  const char* godebug = std::getenv("GODEBUG");
+  info.gogc = gogc != nullptr ? gogc : "";
+  info.godebug = godebug != nullptr ? godebug : "";
+  info.storage_retention = storage_retention;
+  return info;
+}
+
+http::api::TsdbStatus TsdbStatusOf(const tsdb::DB& db) {
+  const tsdb::head::Head& head = db.head();
+  tsdb::head::PostingsStats st = head.Stats(10);
+  http::api::TsdbStatus out;
+  out.num_series = head.num_series();
+  out.num_label_pairs = st.num_label_pairs;
+  out.chunk_count = static_cast<int64_t>(head.NumChunks());
+  out.min_time = head.min_time();
+  out.max_time = head.max_time();
+  out.series_count_by_metric_name = std::move(st.series_by_metric_name);
+  out.label_value_count_by_label_name = std::move(st.values_by_label_name);
+  out.memory_in_bytes_by_label_name = std::move(st.value_bytes_by_label_name);
+  out.series_count_by_label_value_pair = std::move(st.series_by_label_pair);
+  return out;
 }
 
 }  // namespace argus::cmd

@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-
 #include "http/api/v1/errors.h"
 #include "http/api/v1/json.h"
 
@@ -19,8 +18,8 @@ Handler Serve(Endpoint endpoint) {
     if (!st.ok()) {
       const ErrorType type = ErrorTypeOf(st.code());
       resp.status = HttpStatusOf(type);
-      body = absl::StrCat(R"({"status":"error","errorType":")", ErrorTypeName(type),
-                          R"(","error":)");
+      body =
+          absl::StrCat(R"({"status":"error","errorType":")", ErrorTypeName(type), R"(","error":)");
       AppendJsonString(st.message(), &body);
       body.push_back('}');
       return;
