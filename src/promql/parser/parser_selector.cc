@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 #include "base/go_strconv.h"
 #include "base/units.h"
 #include "model/labels/selector.h"
@@ -178,10 +179,12 @@ bool Parser::ParseLabelMatchers(VectorSelector* vs) {
     Next();
     std::optional<std::string> v = UnquoteItem(value);
     if (!v.has_value()) return false;
+    const std::string regex_prefix = "invalid regular expression " + GoQuote(*v) + ": ";
     absl::StatusOr<labels::Matcher> m =
         labels::Matcher::Create(type, std::string(label.val), *std::move(v));
     if (!m.ok()) {
-      Fail(label.pos, std::string(m.status().message()));
+      // Prometheus shows the regexp package's error alone ("error parsing regexp: ...").
+      Fail(label.pos, std::string(absl::StripPrefix(m.status().message(), regex_prefix)));
       return false;
     }
     vs->matchers.push_back(*std::move(m));
