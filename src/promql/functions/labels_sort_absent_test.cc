@@ -178,7 +178,7 @@ TEST(AbsentTest, LabelsFromEqualityMatchers) {
 
 TEST(AbsentTest, OnlyWhenEmpty) {
   std::vector<parser::ExprPtr> args;
-  args.push_back(Selector({labels::Matcher(M(labels::MatchType::kEqual, "a", "b"))}));
+  args.push_back(Selector({M(labels::MatchType::kEqual, "a", "b")}));
   Value empty = Vector{}, some = Vector{{{{"a", "b"}}, 0, 3}};
   auto r = RunCall("absent", {&empty}, args, 0);
   ASSERT_EQ(r.out.size(), 1u);
