@@ -1,0 +1,194 @@
+// Items as Prometheus describes them in errors (lex.go's Item.String and desc), and the
+// item classes the grammar uses.
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "base/go_strconv.h"
+#include "promql/parser/lexer.h"
+
+namespace argus::promql::parser {
+namespace {
+
+constexpr char32_t kRuneError = 0xFFFD;
+
+// ItemTypeStr of lex.go: the types whose items describe themselves without a type word.
+bool HasTypeStr(ItemType t) {
+  switch (t) {
+    case ItemType::kError:
+    case ItemType::kEOF:
+    case ItemType::kComment:
+    case ItemType::kIdentifier:
+    case ItemType::kMetricIdentifier:
+    case ItemType::kNumber:
+    case ItemType::kDuration:
+    case ItemType::kString:
+    case ItemType::kAt:
+      return false;
+    default:
+      return true;
+  }
+}
+
+// ItemType.desc() for the types without a type string. Prometheus prints the @ token's
+// type as its yacc token number.
+std::string TypeDesc(ItemType t) {
+  switch (t) {
+    case ItemType::kError:
+      return "error";
+    case ItemType::kEOF:
+      return "end of input";
+    case ItemType::kComment:
+      return "comment";
+    case ItemType::kIdentifier:
+      return "identifier";
+    case ItemType::kMetricIdentifier:
+      return "metric identifier";
+    case ItemType::kString:
+      return "string";
+    case ItemType::kNumber:
+      return "number";
+    case ItemType::kDuration:
+      return "duration";
+    default:
+      return "\"<Item 57385>\"";
+  }
+}
+
+// Item.String() of lex.go.
+std::string ItemString(const Item& item) {
+  const ItemType t = item.type;
+  if (t == ItemType::kEOF) return "EOF";
+  if (t == ItemType::kError) return std::string(item.val);
+  if (t == ItemType::kIdentifier || t == ItemType::kMetricIdentifier) return GoQuote(item.val);
+  if (IsKeywordItem(t)) return absl::StrCat("<", item.val, ">");
+  if (IsOperatorItem(t)) return absl::StrCat("<op:", item.val, ">");
+  if (IsAggregatorItem(t)) return absl::StrCat("<aggr:", item.val, ">");
+  // %.10q: at most 10 runes, quoted.
+  int runes = 0;
+  size_t i = 0;
+  while (i < item.val.size() && runes < 10) {
+    int w;
+    DecodeRune(item.val.substr(i), &w);
+    i += w;
+    ++runes;
+  }
+  if (i < item.val.size()) return GoQuote(item.val.substr(0, i)) + "...";
+  return GoQuote(item.val);
+}
+
+}  // namespace
+
+char32_t DecodeRune(absl::string_view s, int* width) {
+  const auto b0 = static_cast<unsigned char>(s[0]);
+  *width = 1;
+  if (b0 < 0x80) return b0;
+  int n;
+  char32_t r, min;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    n = 2, r = b0 & 0x1F, min = 0x80;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    n = 3, r = b0 & 0x0F, min = 0x800;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    n = 4, r = b0 & 0x07, min = 0x10000;
+  } else {
+    return kRuneError;
+  }
+  if (static_cast<int>(s.size()) < n) return kRuneError;
+  for (int i = 1; i < n; ++i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if ((b & 0xC0) != 0x80) return kRuneError;
+    r = (r << 6) | (b & 0x3F);
+  }
+  if (r < min || r > 0x10FFFF || (r >= 0xD800 && r < 0xE000)) return kRuneError;
+  *width = n;
+  return r;
+}
+
+bool IsPrintRune(char32_t r) {
+  if (r < 0x20 || (r >= 0x7F && r < 0xA0) || r == 0xAD) return false;
+  if (r >= 0xD800 && r < 0xE000) return false;
+  return r <= 0x10FFFF && (r & 0xFFFE) != 0xFFFE;
+}
+
+bool IsOperatorItem(ItemType t) { return t >= ItemType::kAdd && t <= ItemType::kAtan2; }
+bool IsAggregatorItem(ItemType t) { return t >= ItemType::kAvg && t <= ItemType::kTopk; }
+bool IsKeywordItem(ItemType t) { return t >= ItemType::kBool && t <= ItemType::kWithout; }
+
+bool IsMetricIdentifierItem(ItemType t) {
+  switch (t) {
+    case ItemType::kIdentifier:
+    case ItemType::kMetricIdentifier:
+    case ItemType::kBy:
+    case ItemType::kWithout:
+    case ItemType::kLand:
+    case ItemType::kLor:
+    case ItemType::kLunless:
+    case ItemType::kOffset:
+    case ItemType::kStart:
+    case ItemType::kEnd:
+      return true;
+    default:
+      return IsAggregatorItem(t);
+  }
+}
+
+bool IsLabelItem(ItemType t) {
+  switch (t) {
+    case ItemType::kIdentifier:
+    case ItemType::kMetricIdentifier:
+    case ItemType::kLand:
+    case ItemType::kLor:
+    case ItemType::kLunless:
+    case ItemType::kStart:
+    case ItemType::kEnd:
+    case ItemType::kAtan2:
+      return true;
+    case ItemType::kWithout:
+      return false;
+    default:
+      return IsAggregatorItem(t) || IsKeywordItem(t);
+  }
+}
+
+std::string ItemDesc(const Item& item) {
+  if (HasTypeStr(item.type)) return ItemString(item);
+  if (item.type == ItemType::kEOF) return TypeDesc(item.type);
+  return absl::StrCat(TypeDesc(item.type), " ", ItemString(item));
+}
+
+std::string GoQuoteRune(char32_t r) {
+  if (r > 0x10FFFF || (r >= 0xD800 && r < 0xE000)) r = kRuneError;
+  switch (r) {
+    case '\a':
+      return "'\\a'";
+    case '\b':
+      return "'\\b'";
+    case '\f':
+      return "'\\f'";
+    case '\n':
+      return "'\\n'";
+    case '\r':
+      return "'\\r'";
+    case '\t':
+      return "'\\t'";
+    case '\v':
+      return "'\\v'";
+    case '\\':
+      return "'\\\\'";
+    case '\'':
+      return "'\\''";
+    default:
+      break;
+  }
+  if (IsPrintRune(r)) {
+    std::string s = "'";
+    AppendUtf8(r, &s);
+    return s + "'";
+  }
+  if (r < 0x20 || r == 0x7F) return absl::StrFormat("'\\x%02x'", static_cast<uint32_t>(r));
+  if (r < 0x10000) return absl::StrFormat("'\\u%04x'", static_cast<uint32_t>(r));
+  return absl::StrFormat("'\\U%08x'", static_cast<uint32_t>(r));
+}
+
+}  // namespace argus::promql::parser
