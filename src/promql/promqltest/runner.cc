@@ -195,11 +195,18 @@ EvalResult Evaluate(absl::string_view file, Engine& engine, storage::Queryable& 
   r.at_variants_ok = true;
   absl::StatusOr<parser::ExprPtr> expr = parser::ParseExpr(eval.expr);
   if (!expr.ok() || !AtVariantsApply(**expr)) return r;
-  for (int64_t t : AtVariantTimes(eval.at_ms)) {
+  const std::vector<int64_t> times = AtVariantTimes(eval.at_ms);
+  int failed = 0;
+  for (int64_t t : times) {
     Checks v = CheckQuery(engine, db, eval, eval.at_ms, t);
     if (v.instant_ok && v.range_ok) continue;
+    if (failed++ == 0) {  // the first failing variant tells enough
+      absl::StrAppend(&r.message, r.message.empty() ? "" : "\n", v.message);
+    }
+  }
+  if (failed > 0) {
     r.at_variants_ok = false;
-    absl::StrAppend(&r.message, r.message.empty() ? "" : "\n", v.message);
+    absl::StrAppend(&r.message, "\n(", failed, " of ", times.size(), " @ variants failed)");
   }
   return r;
 }
