@@ -3,6 +3,7 @@
 #include <memory>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
 #include "base/go_strconv.h"
 #include "promql/parser/functions.h"
@@ -146,6 +147,16 @@ ExprPtr Parser::ParseUnary() {
   const ItemType t = Peek().type;
   if (t != ItemType::kAdd && t != ItemType::kSub) return ParsePostfix(ParsePrimary());
   const Item sign = Next();
+  const Item& operand = Peek();
+  if (t == ItemType::kAdd && operand.type == ItemType::kNumber &&
+      absl::AsciiStrToLower(operand.val) == "inf") {
+    // "+Inf" is how Print writes an infinite literal, so it reads back as that literal even
+    // before ^ (where Prometheus would parse +(Inf ^ x), equal in value, and print "++Inf ^ x").
+    ExprPtr e = ParsePostfix(ParsePrimary());
+    if (failed()) return nullptr;
+    e->pos.start = sign.pos;
+    return e;
+  }
   // A sign binds like * (only ^ and the postfix modifiers bind tighter): -a^b is -(a^b).
   ExprPtr e = ParseBinary(kPowPrec);
   if (failed()) return nullptr;

@@ -169,6 +169,11 @@ TEST(ParserTest, Precedence) {
   EXPECT_EQ(tree("2 ^ -1"), "(2 ^ -1)");
   EXPECT_EQ(tree("-1 ^ 2"), "(-(1 ^ 2))");
   EXPECT_EQ(tree("a % b / c"), "((a % b) / c)");
+  // Print writes the literal Inf as "+Inf"; it must read back as the literal, also before ^.
+  EXPECT_EQ(tree("Inf ^ 2"), "(+Inf ^ 2)");
+  EXPECT_EQ(tree("+Inf ^ 2"), "(+Inf ^ 2)");
+  EXPECT_EQ(tree("-+Inf ^ 2"), "(-(+Inf ^ 2))");
+  EXPECT_EQ(tree("+2 ^ 2"), "(+(2 ^ 2))");
 }
 
 TEST(ParserTest, BinaryModifiers) {
