@@ -282,6 +282,12 @@ const ErrorCase kErrorCases[] = {
     {"foo\n+\nbar baz", "3:5: parse error: unexpected identifier \"baz\""},
     {"foo # comment\n+", "2:2: parse error: unexpected end of input"},
     {"foo\n\n  bar", "3:3: parse error: unexpected identifier \"bar\""},
+    {"clamp_max(test_clamp,, 75)",
+     "1:21: parse error: trailing commas not allowed in function call args"},
+    {"quantile_over_time(2,== (data[1m]))",
+     "1:21: parse error: trailing commas not allowed in function call args"},
+    {"sum_over_time(metric[100s] offset 50s ,@ 100)",
+     "1:39: parse error: trailing commas not allowed in function call args"},
 };
 
 TEST(ParseErrorTest, SameMessagesAsPrometheus) {

@@ -121,6 +121,21 @@ bool IsLabelName(absl::string_view s) {
   return true;
 }
 
+// Items that can begin an expression.
+bool CanStartExpr(ItemType t) {
+  switch (t) {
+    case ItemType::kNumber:
+    case ItemType::kString:
+    case ItemType::kLeftParen:
+    case ItemType::kLeftBrace:
+    case ItemType::kAdd:
+    case ItemType::kSub:
+      return true;
+    default:
+      return IsMetricIdentifierItem(t);
+  }
+}
+
 }  // namespace
 
 ExprPtr Parser::ParseBinary(int min_prec) {
@@ -324,7 +339,8 @@ bool Parser::ParseCallBody(std::vector<ExprPtr>* args) {
       return false;
     }
     Next();
-    if (Peek().type == ItemType::kRightParen) {
+    // Prometheus's grammar reduces `args ,` whenever what follows cannot start an argument.
+    if (const ItemType next = Peek().type; !failed() && !CanStartExpr(next)) {
       Fail(sep.pos, "trailing commas not allowed in function call args");
       return false;
     }
