@@ -1,6 +1,5 @@
 // Vector and matrix selectors, subqueries, the offset and @ modifiers, and the literal items
 // (numbers, durations, strings) as generated_parser.y's actions read them.
-#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -87,7 +86,6 @@ std::optional<double> Parser::ParseNumberItem(const Item& item) {
   };
   if (!IsDecimalFloat(s)) return fail("invalid syntax");
   const std::string str(s);
-  errno = 0;
   const double v = std::strtod(str.c_str(), nullptr);
   if (std::isinf(v)) return fail("value out of range");
   return v;
