@@ -3,9 +3,10 @@
 // Prometheus and by `argus server`, each from its own copy of the data directory.
 // - QueriesMatchPrometheus: every query of promql_compat/queries.txt, as instant queries at
 //   several times (near the start of the data, inside the gap of the sparse series, in the
-//   middle, just after the end) and as range queries (a 60 s step aligned to the minute over
-//   the whole data and past both ends; an unaligned 37 s step from an odd start, sent as a
-//   form POST), must give the same answer from both: status, error type and message, result
+//   middle, just after the end, exactly one lookback delta after the last whole-minute
+//   samples) and as range queries (a 60 s step aligned to the minute over the whole data and
+//   past both ends; an unaligned 37 s step from an odd start, sent as a form POST; a single
+//   step), must give the same answer from both: status, error type and message, result
 //   type, series, timestamps, values within 1e-6 relative (NaN == NaN), and the order where
 //   PromQL defines one. Prints every difference and "N passed, M failed".
 // - PromtoolQueryOutputsMatch: `promtool query instant|range|series|labels` prints the same
@@ -68,6 +69,8 @@ std::vector<Form> Forms() {
       instant("instant@mid", kStartMs + 5833123),
       instant("instant@sparse-gap", kStartMs + promql_compat::kSparseGapStartMs + 917500),
       instant("instant@end+3m", kStartMs + kDurationMs + 180250),
+      // The last whole-minute samples are exactly one lookback delta (5m) old.
+      instant("instant@end+5m", kStartMs + kDurationMs + 300000),
       Form{"range/60s-aligned", "/api/v1/query_range",
            absl::StrCat("start=", Seconds(kStartMs - 300000),
                         "&end=", Seconds(kStartMs + kDurationMs + 600000), "&step=60")},
@@ -75,6 +78,9 @@ std::vector<Form> Forms() {
            absl::StrCat("start=", Seconds(kStartMs + 17300),
                         "&end=", Seconds(kStartMs + 2 * 3600000 + 41000), "&step=37s"),
            true},
+      Form{"range/single-step", "/api/v1/query_range",
+           absl::StrCat("start=", Seconds(kStartMs + 3600000), "&end=", Seconds(kStartMs + 3600000),
+                        "&step=15s")},
   };
 }
 
