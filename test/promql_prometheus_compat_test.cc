@@ -9,6 +9,7 @@
 //   step), must give the same answer from both: status, error type and message, result
 //   type, series, timestamps, values within 1e-6 relative (NaN == NaN), and the order where
 //   PromQL defines one. Prints every difference and "N passed, M failed".
+// - ParameterFormsAndErrorsMatch: times, steps and parameter errors, GET and POST.
 // - PromtoolQueryOutputsMatch: `promtool query instant|range|series|labels` prints the same
 //   text against both servers.
 // Env: PROMQL_COMPAT_PEER=prometheus runs a second Prometheus in argus's place (checks the
@@ -84,9 +85,11 @@ std::vector<Form> Forms() {
   };
 }
 
+// Asks `query` in `form` (an empty query: form.params alone).
 Response Ask(int port, const Form& form, const std::string& query) {
   Response r;
-  const std::string params = absl::StrCat("query=", UrlEncode(query), "&", form.params);
+  const std::string params =
+      query.empty() ? form.params : absl::StrCat("query=", UrlEncode(query), "&", form.params);
   r.code = form.post ? HttpPost(port, form.endpoint, params, &r.body)
                      : HttpGet(port, form.endpoint + "?" + params, &r.body);
   return r;
@@ -198,6 +201,48 @@ TEST_F(PromqlCompatTest, QueriesMatchPrometheus) {
   // The corpus must mostly produce data, or agreeing would prove little.
   EXPECT_GT(nonempty * 2, asked) << "only " << nonempty << " of " << asked
                                  << " answers from Prometheus were non-empty";
+}
+
+TEST_F(PromqlCompatTest, ParameterFormsAndErrorsMatch) {
+  // Times as unix seconds and RFC 3339, durations as numbers and Go-style units, and the
+  // parameter errors of both endpoints, sent as GET and as form POST.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"/api/v1/query", "query=demo_up&time=2023-11-14T23:30:00Z"},
+      {"/api/v1/query", "query=demo_up&time=2023-11-15T00:30:00.123%2B01:00"},
+      {"/api/v1/query", "query=demo_up&time=1700005000.5"},
+      {"/api/v1/query", "query=demo_up&time=1.7e9"},
+      {"/api/v1/query", "query=demo_up&time=abc"},
+      {"/api/v1/query", "time=1700005000"},
+      {"/api/v1/query", "query=&time=1700005000"},
+      {"/api/v1/query", "query=demo_up&time=1700005000&timeout=abc"},
+      {"/api/v1/query_range", "query=demo_up&start=1700000000&end=1700003600&step=1m"},
+      {"/api/v1/query_range", "query=demo_up&start=1700000000&end=1700003600&step=37.5"},
+      {"/api/v1/query_range", "query=demo_up&start=1700000000&end=1700003600&step=1h30m"},
+      {"/api/v1/query_range",
+       "query=demo_up&start=2023-11-14T22:13:20Z&end=1700003600.25&step=90s"},
+      {"/api/v1/query_range", "query=demo_up&start=1700000000&end=1700000000&step=1"},
+      {"/api/v1/query_range", "query=demo_up&start=1700000000&end=1700003600&step=0"},
+      {"/api/v1/query_range", "query=demo_up&start=1700000000&end=1700003600&step=-1"},
+      {"/api/v1/query_range", "query=demo_up&start=1700000000&end=1700003600"},
+      {"/api/v1/query_range", "query=demo_up&start=1700003600&end=1700000000&step=60"},
+      {"/api/v1/query_range", "query=demo_up&start=1600000000&end=1700003600&step=60"},
+      {"/api/v1/query_range", "query=demo_up&start=abc&end=1700003600&step=60"},
+      {"/api/v1/query_range", "query=demo_up&end=1700003600&step=60"},
+      {"/api/v1/query_range", "query=sum(&start=1700000000&end=1700003600&step=60"},
+      {"/api/v1/query_range", "query=demo_up%5B5m%5D&start=1700000000&end=1700003600&step=60"},
+      {"/api/v1/query_range", "query=%22str%22&start=1700000000&end=1700003600&step=60"},
+  };
+  for (const auto& [endpoint, params] : cases) {
+    for (const bool post : {false, true}) {
+      const Form form{"", endpoint, params, post};
+      const Response want = Ask(prom_port_, form, "");
+      const Response got = Ask(argus_port_, form, "");
+      const Diff d = CompareResponses(want, got, false);
+      EXPECT_TRUE(d.ok()) << (post ? "POST " : "GET ") << endpoint << "?" << params << " ["
+                          << d.kind << "]\n"
+                          << d.text;
+    }
+  }
 }
 
 TEST_F(PromqlCompatTest, PromtoolQueryOutputsMatch) {
