@@ -80,6 +80,23 @@ absl::StatusOr<std::optional<labels::Labels>> StoredLabels(const textparse::Pars
   return mutated;
 }
 
+// Records the metadata of a # TYPE, # HELP or # UNIT entry.
+void RecordMetadata(const textparse::Parser& p, textparse::Entry e, MetadataStore& md) {
+  switch (e) {
+    case textparse::Entry::kType:
+      md.SetType(p.Type().metric, p.Type().type);
+      break;
+    case textparse::Entry::kHelp:
+      md.SetHelp(p.Help().metric, p.Help().text);
+      break;
+    case textparse::Entry::kUnit:
+      md.SetUnit(p.Unit().metric, p.Unit().text);
+      break;
+    default:
+      break;
+  }
+}
+
 }  // namespace
 
 absl::Status AppendScrape(absl::string_view body, absl::string_view content_type, int64_t t_ms,
@@ -97,7 +114,10 @@ absl::Status AppendScrape(absl::string_view body, absl::string_view content_type
       break;
     }
     if (*e == textparse::Entry::kEOF) break;
-    if (*e != textparse::Entry::kSeries) continue;
+    if (*e != textparse::Entry::kSeries) {
+      RecordMetadata(*p, *e, cache.metadata());
+      continue;
+    }
     ++counts->total;
     const textparse::Sample s = p->Series();
     const std::optional<int64_t> ts = opts.honor_timestamps ? s.timestamp_ms : std::nullopt;

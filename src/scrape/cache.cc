@@ -114,6 +114,7 @@ void ScrapeCache::IterDone(bool flush) {
   if (flush || dropped_.size() > dropped_after_flush_ * 2 + 1000) {
     absl::erase_if(dropped_, [this](const auto& kv) { return kv.second != iter_; });
     dropped_after_flush_ = dropped_.size();
+    metadata_->EndIter();
     ++iter_;
   }
   if (flush) {

@@ -11,19 +11,23 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "model/labels/labels.h"
+#include "scrape/metadata.h"
 #include "storage/storage.h"
 
 namespace argus::scrape {
 
-// Not thread-safe: one scrape loop uses it.
+// Not thread-safe: one scrape loop uses it (its metadata store may be read concurrently).
 class ScrapeCache {
  public:
+  ScrapeCache() : metadata_(std::make_shared<MetadataStore>()) {}
+
   struct Entry {
     storage::SeriesRef ref = 0;
     uint64_t hash = 0;            // of the labels as exposed, before target labels and relabeling
@@ -53,10 +57,15 @@ class ScrapeCache {
   // or 0 and its labels), until it returns false.
   void ForEachStale(const std::function<bool(storage::SeriesRef, const labels::Labels*)>& fn);
 
+  // The target's metadata, which scrapes update as they parse (also when they fail later).
+  MetadataStore& metadata() { return *metadata_; }
+  // The same store for readers on other threads; it outlives the cache while they hold it.
+  std::shared_ptr<const MetadataStore> shared_metadata() const { return metadata_; }
+
   // Ends a scrape. `flush` (a non-empty scrape): this scrape's series become the cache, those it
   // did not see are forgotten. Otherwise (an empty body) the cache stays as it was and nothing
   // counts as tracked by this scrape. Dropped series are forgotten on flush, and also when
-  // they grew past twice their number at the last flush plus 1000.
+  // they grew past twice their number at the last flush plus 1000; metadata ages then too.
   void IterDone(bool flush);
   // Forgets what a failed scrape saw and tracked, so that the empty append after it marks every
   // series of the previous scrape stale. (v2.42 keeps them, so a body failing halfway left the
@@ -93,6 +102,7 @@ class ScrapeCache {
   absl::flat_hash_map<std::string, Entry> report_;
   uint64_t iter_ = 0;
   size_t dropped_after_flush_ = 0;
+  std::shared_ptr<MetadataStore> metadata_;
 };
 
 }  // namespace argus::scrape
