@@ -159,8 +159,6 @@ std::string FormatShortest(double v, int min_exp, int max_exp) {
 
 std::string GoFormatG(double v) { return FormatShortest(v, -4, 6); }
 
-std::string GoFormatV(double v) { return FormatShortest(v, -4, 21); }
-
 std::string GoFormatF(double v) {
   return FormatShortest(v, std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
 }

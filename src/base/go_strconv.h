@@ -12,14 +12,10 @@ namespace argus {
 // other control bytes and invalid UTF-8, \u/\U for non-printable runes).
 std::string GoQuote(absl::string_view s);
 
-// fmt's %g for a float64: the shortest digits that read back exactly, in exponent form when
-// the decimal exponent is < -4 or >= 6 (1e+06, 1.5e-05), else plain (123456.7, 0.0001);
-// NaN, +Inf, -Inf.
+// fmt's %g (and %v) for a float64: the shortest digits that read back exactly, in exponent form
+// when the decimal exponent is < -4 or >= 6 (1e+06, 1.5e-05), else plain (123456.7, 0.0001); NaN,
+// +Inf, -Inf.
 std::string GoFormatG(double v);
-
-// fmt's %v for a float64 (how PromQL prints number literals): as GoFormatG, but plain up to a
-// decimal exponent of 20 (1e+06 prints as 1000000, 1e21 as 1e+21).
-std::string GoFormatV(double v);
 
 // strconv.FormatFloat(v, 'f', -1, 64): the shortest digits that read back exactly, never in
 // exponent form (how the Prometheus HTTP API writes sample values); NaN, +Inf, -Inf.

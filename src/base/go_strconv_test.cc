@@ -41,15 +41,6 @@ TEST(GoStrconvTest, FormatG) {
   EXPECT_EQ(GoFormatG(-std::numeric_limits<double>::infinity()), "-Inf");
 }
 
-TEST(GoStrconvTest, FormatV) {
-  EXPECT_EQ(GoFormatV(1e6), "1000000");
-  EXPECT_EQ(GoFormatV(123456789012345678901.0), "123456789012345680000");
-  EXPECT_EQ(GoFormatV(1e21), "1e+21");
-  EXPECT_EQ(GoFormatV(0.00001), "1e-05");
-  EXPECT_EQ(GoFormatV(-2.5), "-2.5");
-  EXPECT_EQ(GoFormatV(-std::numeric_limits<double>::infinity()), "-Inf");
-}
-
 TEST(GoStrconvTest, FormatF) {
   EXPECT_EQ(GoFormatF(0), "0");
   EXPECT_EQ(GoFormatF(1e21), "1000000000000000000000");

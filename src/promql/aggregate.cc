@@ -274,7 +274,7 @@ absl::StatusOr<Matrix> Evaluator::EvalAggregate(parser::AggregateExpr& e) {
     if (by_series) {
       const double f = params[step];
       if (!(f <= 9223372036854774784.0 && f >= -9223372036854775808.0)) {
-        return EvalError(absl::StrCat("Scalar value ", GoFormatV(f), " overflows int64"));
+        return EvalError(absl::StrCat("Scalar value ", GoFormatG(f), " overflows int64"));
       }
       k = static_cast<int64_t>(f);
     }

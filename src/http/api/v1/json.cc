@@ -191,8 +191,8 @@ void AppendTimestamp(int64_t ms, std::string* out) {
 void AppendSampleValue(double v, std::string* out) {
   out->push_back('"');
   const double a = std::fabs(v);
-  // GoFormatV is strconv's 'e' -1 form at these magnitudes (and "+Inf"/"-Inf" for infinities).
-  out->append(a != 0 && (a < 1e-6 || a >= 1e21) ? GoFormatV(v) : GoFormatF(v));
+  // GoFormatG is strconv's 'e' -1 form at these magnitudes (and "+Inf"/"-Inf" for infinities).
+  out->append(a != 0 && (a < 1e-6 || a >= 1e21) ? GoFormatG(v) : GoFormatF(v));
   out->push_back('"');
 }
 
