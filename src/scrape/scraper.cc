@@ -132,7 +132,9 @@ void Scraper::Sync(std::vector<TargetSpec> targets) {
 std::vector<Scraper::TargetStatus> Scraper::Targets() const {
   std::lock_guard l(mu_);
   std::vector<TargetStatus> out;
-  for (const auto& [key, loop] : loops_) out.push_back({loop->spec, loop->health});
+  for (const auto& [key, loop] : loops_) {
+    out.push_back({loop->spec, loop->health, loop->cache.shared_metadata()});
+  }
   return out;
 }
 

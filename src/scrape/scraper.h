@@ -66,6 +66,7 @@ class Scraper {
   struct TargetStatus {
     TargetSpec spec;
     TargetHealth health;
+    std::shared_ptr<const MetadataStore> metadata;  // what its scrapes exposed, kept current
   };
   std::vector<TargetStatus> Targets() const;
 

@@ -96,6 +96,22 @@ TEST_F(ScraperTest, ScrapesEveryIntervalAndMarksVanishedSeriesAndTargetsStale) {
   EXPECT_TRUE(s.Targets().empty());
 }
 
+TEST_F(ScraperTest, TargetsShowTheMetadataTheirScrapesExpose) {
+  SetBody("# HELP a Old.\na 1\n");
+  Scraper s([this] { return head_.NewAppender(); }, /*jitter_seed=*/1);
+  s.Sync({Target("/metrics")});
+  const auto help = [&s]() -> std::string {
+    auto t = s.Targets();
+    if (t.empty()) return "";
+    std::optional<MetricMetadata> m = t[0].metadata->Get("a");
+    return m.has_value() ? m->help : "";
+  };
+  ASSERT_TRUE(Eventually([&] { return help() == "Old."; }));
+  SetBody("# HELP a New.\n# TYPE a gauge\na 1\n");
+  ASSERT_TRUE(Eventually([&] { return help() == "New."; }));
+  EXPECT_EQ(s.Targets()[0].metadata->Get("a")->type, textparse::MetricType::kGauge);
+}
+
 TEST_F(ScraperTest, FailingTargetIsDownWithItsError) {
   Scraper s([this] { return head_.NewAppender(); }, /*jitter_seed=*/1);
   s.Sync({Target("/nothing-here")});
