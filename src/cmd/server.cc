@@ -3,7 +3,8 @@
 // self metrics, probes, /-/reload and /-/quit (--web.enable-lifecycle), /api/v1/targets,
 // /api/v1/status/{config,flags,buildinfo}, /federate, remote read (/api/v1/read), the
 // remote-write receiver (--web.enable-remote-write-receiver) and the query API (/api/v1/query,
-// query_range, series, labels, ...: src/http/api/v1) with the PromQL engine's --query.* limits.
+// query_range, series, labels, metadata, ...: src/http/api/v1) with the PromQL engine's
+// --query.* limits.
 // External labels are not stored; they are added to everything that leaves the server.
 #include "http/server.h"
 
@@ -12,7 +13,9 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "base/buildinfo.h"
@@ -29,6 +32,7 @@
 #include "metrics/process_collector.h"
 #include "metrics/registry.h"
 #include "metrics/text_format.h"
+#include "model/textparse/textparse.h"
 #include "nlohmann/json.hpp"
 #include "promql/engine.h"
 #include "storage/remote/read_handler.h"
@@ -178,6 +182,27 @@ void AddDataEndpoints(http::Server& web, const ServerFlags& flags, tsdb::DB& db,
 }
 
 // /-/reload and /-/quit, refused unless --web.enable-lifecycle.
+// What /api/v1/metadata and /api/v1/targets/metadata show: each active target's public labels
+// and the metadata its scrapes keep (only `metric`'s when not empty).
+std::vector<http::api::TargetMetadata> TargetMetadataOf(const scrape::Manager& scrape,
+                                                        absl::string_view metric) {
+  std::vector<http::api::TargetMetadata> out;
+  for (const scrape::Scraper::TargetStatus& t : scrape.ActiveTargets()) {
+    http::api::TargetMetadata& tm = out.emplace_back();
+    tm.target = t.spec.labels;
+    const auto add = [&tm](scrape::MetricMetadata m) {
+      tm.metadata.push_back({std::move(m.metric), std::string(textparse::MetricTypeName(m.type)),
+                             std::move(m.help), std::move(m.unit)});
+    };
+    if (metric.empty()) {
+      for (scrape::MetricMetadata& m : t.metadata->List()) add(std::move(m));
+    } else if (std::optional<scrape::MetricMetadata> m = t.metadata->Get(metric)) {
+      add(*std::move(m));
+    }
+  }
+  return out;
+}
+
 void AddLifecycleEndpoints(http::Server& web, const ServerFlags& flags, ConfigRuntime& rt) {
   const auto lifecycle = [&flags](http::Response& resp) {
     if (flags.enable_lifecycle) return true;
@@ -239,7 +264,9 @@ int RunServer(const ServerFlags& flags, std::map<std::string, std::string> flag_
   http::api::ApiDeps api;
   api.queryable = storage;
   api.engine = &engine;
-  // The scraper keeps no TYPE/HELP/UNIT metadata yet: /api/v1/metadata answers {}.
+  api.target_metadata = [runtime = rt.get()](absl::string_view metric) {
+    return TargetMetadataOf(runtime->scrape(), metric);
+  };
   api.runtime_info = [&registry, start_time,
                       retention = RetentionString(opts->retention_ms, opts->retention_bytes)] {
     return RuntimeInfoNow(registry, start_time, retention);

@@ -7,6 +7,7 @@ namespace argus::http::api {
 void RegisterApi(Server& web, ApiDeps deps) {
   RegisterQueryEndpoints(web, deps);
   RegisterSeriesEndpoints(web, deps);
+  RegisterMetadataEndpoints(web, deps);
   RegisterStatusEndpoints(web, deps);
 }
 

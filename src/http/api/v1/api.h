@@ -1,6 +1,7 @@
 // The query side of the Prometheus HTTP API (web/api/v1 of v2.42): /api/v1/query,
-// /query_range, /format_query, /series, /labels, /label/<name>/values, /metadata and
-// /status/{runtimeinfo,tsdb}, GET and form POST, answered as Prometheus answers them.
+// /query_range, /format_query, /series, /labels, /label/<name>/values, /metadata,
+// /targets/metadata and /status/{runtimeinfo,tsdb}, GET and form POST, answered as Prometheus
+// answers them.
 // (buildinfo, config, flags and targets are the server's own: src/cmd.)
 #pragma once
 
@@ -11,8 +12,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "http/server.h"
+#include "model/labels/labels.h"
 #include "promql/engine.h"
 #include "storage/storage.h"
 
@@ -24,6 +27,12 @@ struct MetricMetadata {
   std::string type;  // "counter", "gauge", ..., "unknown"
   std::string help;
   std::string unit;
+};
+
+// The metadata of one active scrape target's metrics.
+struct TargetMetadata {
+  labels::Labels target;  // the target's public labels
+  std::vector<MetricMetadata> metadata;
 };
 
 // /api/v1/status/runtimeinfo.
@@ -59,8 +68,9 @@ struct ApiDeps {
   storage::Queryable* queryable = nullptr;
   promql::Engine* engine = nullptr;
   std::function<absl::Time()> now = absl::Now;  // the default evaluation time
-  // Metadata of the active targets' metrics (duplicates allowed); empty when not kept.
-  std::function<std::vector<MetricMetadata>()> metadata;
+  // The active targets with the metadata of their metrics (of `metric` only, when it is not
+  // empty); unset: there are no targets.
+  std::function<std::vector<TargetMetadata>(absl::string_view metric)> target_metadata;
   std::function<RuntimeInfo()> runtime_info;
   // Errors become "internal" API errors.
   std::function<absl::StatusOr<TsdbStatus>()> tsdb_status;

@@ -9,7 +9,9 @@ namespace argus::http::api {
 void RegisterQueryEndpoints(Server& web, const ApiDeps& deps);
 // /series, /labels, /label/<name>/values.
 void RegisterSeriesEndpoints(Server& web, const ApiDeps& deps);
-// /metadata, /status/runtimeinfo, /status/tsdb.
+// /metadata, /targets/metadata.
+void RegisterMetadataEndpoints(Server& web, const ApiDeps& deps);
+// /status/runtimeinfo, /status/tsdb.
 void RegisterStatusEndpoints(Server& web, const ApiDeps& deps);
 
 }  // namespace argus::http::api

@@ -1,12 +1,6 @@
-// /api/v1/metadata, /api/v1/status/runtimeinfo and /api/v1/status/tsdb.
-#include "base/status.h"
-
-#include <map>
-#include <set>
+// /api/v1/status/runtimeinfo and /api/v1/status/tsdb.
 #include <string>
-#include <tuple>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "http/api/v1/endpoint.h"
 #include "http/api/v1/errors.h"
@@ -22,46 +16,6 @@ void AppendGoTime(absl::Time t, std::string* out) {
   out->push_back('"');
   out->append(absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ", t, absl::UTCTimeZone()));
   out->push_back('"');
-}
-
-absl::Status Metadata(const ApiDeps& deps, const Request& req, Reply& reply) {
-  int64_t limit = -1;
-  if (const std::string s = req.Param("limit"); !s.empty() && !absl::SimpleAtoi(s, &limit)) {
-    return absl::InvalidArgumentError("limit must be a number");
-  }
-  const std::string metric = req.Param("metric");
-  // Per metric, its distinct (type, help, unit) across targets; metrics in name order.
-  std::map<std::string, std::set<std::tuple<std::string, std::string, std::string>>> found;
-  if (deps.metadata) {
-    for (MetricMetadata& m : deps.metadata()) {
-      if (!metric.empty() && m.metric != metric) continue;
-      found[std::move(m.metric)].emplace(std::move(m.type), std::move(m.help), std::move(m.unit));
-    }
-  }
-  std::string& out = *reply.data;
-  out.push_back('{');
-  int64_t n = 0;
-  for (const auto& [name, set] : found) {
-    if (limit >= 0 && n >= limit) break;
-    if (n++ > 0) out.push_back(',');
-    AppendJsonString(name, &out);
-    out.append(":[");
-    bool first = true;
-    for (const auto& [type, help, unit] : set) {
-      if (!first) out.push_back(',');
-      first = false;
-      out.append("{\"type\":");
-      AppendJsonString(type, &out);
-      out.append(",\"help\":");
-      AppendJsonString(help, &out);
-      out.append(",\"unit\":");
-      AppendJsonString(unit, &out);
-      out.push_back('}');
-    }
-    out.push_back(']');
-  }
-  out.push_back('}');
-  return absl::OkStatus();
 }
 
 absl::Status Runtimeinfo(const ApiDeps& deps, Reply& reply) {
@@ -115,8 +69,6 @@ absl::Status Tsdb(const ApiDeps& deps, Reply& reply) {
 }  // namespace
 
 void RegisterStatusEndpoints(Server& web, const ApiDeps& deps) {
-  web.Get("/api/v1/metadata", "/api/v1/metadata",
-          Serve([deps](const Request& req, Reply& r) { return Metadata(deps, req, r); }));
   if (deps.runtime_info) {
     web.Get("/api/v1/status/runtimeinfo", "/api/v1/status/runtimeinfo",
             Serve([deps](const Request&, Reply& r) { return Runtimeinfo(deps, r); }));
