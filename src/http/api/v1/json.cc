@@ -1,15 +1,21 @@
 #include "http/api/v1/json.h"
 
+#include <charconv>
 #include <cmath>
+#include <cstring>
 #include <variant>
 
-#include "absl/strings/str_cat.h"
 #include "base/go_strconv.h"
 
 namespace argus::http::api {
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
+// The longest shortest-form value below 1e21 in fixed notation: a sign, 21 integer digits or
+// "0." with 6 zeros and 17 digits.
+constexpr size_t kMaxValueChars = 32;
+// '[' + a timestamp (a sign, 16 digits, '.', 3 digits) + ',' + a quoted value + ']'.
+constexpr size_t kMaxPointChars = 1 + 21 + 1 + kMaxValueChars + 2 + 1;
 
 // Bytes that end a plain run: quote, backslash, control bytes, HTML specials, non-ASCII.
 bool Special(unsigned char c) {
@@ -51,12 +57,60 @@ void AppendUnicodeEscape(unsigned code, std::string* out) {
   out->append(buf, 6);
 }
 
+// Writes the timestamp `ms` as AppendTimestamp does to `p`; returns the end.
+char* WriteTimestamp(int64_t ms, char* p) {
+  uint64_t t = static_cast<uint64_t>(ms);
+  if (ms < 0) {
+    *p++ = '-';
+    t = 0 - t;  // also right for INT64_MIN
+  }
+  p = std::to_chars(p, p + 20, t / 1000).ptr;
+  const unsigned frac = t % 1000;
+  if (frac != 0) {
+    p[0] = '.';
+    p[1] = static_cast<char>('0' + frac / 100);
+    p[2] = static_cast<char>('0' + frac / 10 % 10);
+    p[3] = static_cast<char>('0' + frac % 10);
+    p += 4;
+  }
+  return p;
+}
+
+// Writes the quoted sample value `v` as AppendSampleValue does to `p`; returns the end.
+char* WriteSampleValue(double v, char* p) {
+  *p++ = '"';
+  if (std::isnan(v)) {
+    std::memcpy(p, "NaN", 3);
+    p += 3;
+  } else if (std::isinf(v)) {
+    std::memcpy(p, v > 0 ? "+Inf" : "-Inf", 4);
+    p += 4;
+  } else if (const double a = std::fabs(v); a >= 1e16 && a < 1e21) {
+    // Beyond 17 digits strconv pads the shortest digits with zeros where to_chars prints the
+    // exact integer: the rare slow path.
+    const std::string s = GoFormatF(v);
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+  } else {
+    // Shortest round-trip digits: to_chars with a format is strconv's 'f' / 'e' with -1.
+    const auto fmt = a != 0 && (a < 1e-6 || a >= 1e21) ? std::chars_format::scientific
+                                                       : std::chars_format::fixed;
+    p = std::to_chars(p, p + kMaxValueChars, v, fmt).ptr;
+  }
+  *p++ = '"';
+  return p;
+}
+
+// [t,"v"] of one sample.
 void AppendPoint(int64_t t, double v, std::string* out) {
-  out->push_back('[');
-  AppendTimestamp(t, out);
-  out->push_back(',');
-  AppendSampleValue(v, out);
-  out->push_back(']');
+  char buf[kMaxPointChars];
+  char* p = buf;
+  *p++ = '[';
+  p = WriteTimestamp(t, p);
+  *p++ = ',';
+  p = WriteSampleValue(v, p);
+  *p++ = ']';
+  out->append(buf, p - buf);
 }
 
 // encoding/json's float64 for the scalar and string results' timestamps: never NaN or huge,
@@ -79,6 +133,10 @@ void AppendResult(const promql::Vector& vec, std::string* out) {
 }
 
 void AppendResult(const promql::Matrix& mat, std::string* out) {
+  // Room for typical points (~30 bytes) and label sets, so the buffer grows at most rarely.
+  size_t points = 0;
+  for (const promql::Series& s : mat) points += s.points.size();
+  out->reserve(out->size() + points * 32 + mat.size() * 256);
   out->append("{\"resultType\":\"matrix\",\"result\":[");
   for (size_t i = 0; i < mat.size(); ++i) {
     if (i > 0) out->push_back(',');
@@ -173,27 +231,13 @@ void AppendJsonString(absl::string_view s, std::string* out) {
 }
 
 void AppendTimestamp(int64_t ms, std::string* out) {
-  uint64_t t = static_cast<uint64_t>(ms);
-  if (ms < 0) {
-    out->push_back('-');
-    t = 0 - t;  // also right for INT64_MIN
-  }
-  absl::StrAppend(out, t / 1000);
-  const unsigned frac = t % 1000;
-  if (frac != 0) {
-    const char buf[4] = {'.', static_cast<char>('0' + frac / 100),
-                         static_cast<char>('0' + frac / 10 % 10),
-                         static_cast<char>('0' + frac % 10)};
-    out->append(buf, 4);
-  }
+  char buf[kMaxPointChars];
+  out->append(buf, WriteTimestamp(ms, buf) - buf);
 }
 
 void AppendSampleValue(double v, std::string* out) {
-  out->push_back('"');
-  const double a = std::fabs(v);
-  // GoFormatG is strconv's 'e' -1 form at these magnitudes (and "+Inf"/"-Inf" for infinities).
-  out->append(a != 0 && (a < 1e-6 || a >= 1e21) ? GoFormatG(v) : GoFormatF(v));
-  out->push_back('"');
+  char buf[kMaxPointChars];
+  out->append(buf, WriteSampleValue(v, buf) - buf);
 }
 
 void AppendLabels(const labels::Labels& lset, std::string* out) {
