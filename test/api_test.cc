@@ -236,8 +236,9 @@ TEST_F(ApiTest, SeriesAndLabels) {
 TEST_F(ApiTest, FormatQueryAndMetadata) {
   EXPECT_EQ(Get("/api/v1/format_query?query=" + UrlEncode("sum(rate(x[5m]))by(job)")).body,
             R"J({"status":"success","data":"sum by (job) (rate(x[5m]))"})J");
-  // The scraper keeps no metadata yet.
+  // No scrape targets: no metadata (scrape_prometheus_compat_test compares it with targets).
   EXPECT_EQ(Get("/api/v1/metadata").body, R"({"status":"success","data":{}})");
+  EXPECT_EQ(Get("/api/v1/targets/metadata").body, R"({"status":"success","data":[]})");
 }
 
 TEST_F(ApiTest, StatusRuntimeinfoAndTsdb) {

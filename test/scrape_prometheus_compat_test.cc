@@ -8,6 +8,11 @@
 // - Staleness: a target served by this test drops a series, then fails. Both servers write
 //   the same staleness markers (the vanished series, then every series of the failed target)
 //   and up=0. (An instant query showing them gone comes with the query engine, issue #5.)
+// - Metadata: a 0.0.4 and an OpenMetrics target served by this test; /api/v1/metadata and
+//   /api/v1/targets/metadata (with their parameters and errors) answer the same on both while
+//   help texts change and a family vanishes (kept for 10 scrapes, then gone). NodeExporter
+//   compares /api/v1/metadata too.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -156,6 +161,26 @@ std::string TestDir(const std::string& name) {
   return dir;
 }
 
+// The "data" of `path`'s answer (or the whole answer when it is an error), arrays sorted so
+// that the orders Prometheus takes from Go maps do not matter.
+nlohmann::json Normalized(int port, const std::string& path) {
+  std::string body;
+  const int code = HttpGet(port, path, &body);
+  nlohmann::json doc = nlohmann::json::parse(body, nullptr, false);
+  if (doc.is_discarded()) return {{"code", code}, {"body", body}};
+  if (doc["status"] != "success") {
+    doc["code"] = code;
+    return doc;
+  }
+  nlohmann::json data = doc["data"];
+  const auto sort = [](nlohmann::json& a) { std::sort(a.begin(), a.end()); };
+  if (data.is_array()) sort(data);
+  if (data.is_object()) {
+    for (auto& [metric, list] : data.items()) sort(list);
+  }
+  return data;
+}
+
 TEST(ScrapePrometheusCompatTest, NodeExporter) {
   ASSERT_TRUE(std::filesystem::exists(kPrometheus)) << "install Debian's prometheus (2.42)";
   ASSERT_TRUE(std::filesystem::exists(kNodeExporter))
@@ -200,6 +225,11 @@ TEST(ScrapePrometheusCompatTest, NodeExporter) {
   EXPECT_EQ(fed_ours, FederatedSeries(theirs));
   EXPECT_GT(fed_ours.size(), 100u);
   EXPECT_TRUE(absl::StrContains(ours, "cluster=\"c1\"")) << ours.substr(0, 2000);
+  // Metadata, that of the families metric relabeling drops included.
+  const nlohmann::json md = Normalized(s.argus_port(), "/api/v1/metadata");
+  EXPECT_EQ(md, Normalized(s.prom_port(), "/api/v1/metadata"));
+  EXPECT_TRUE(md.contains("go_memstats_alloc_bytes")) << md.dump().substr(0, 2000);
+  EXPECT_GT(md.size(), 50u);
   ASSERT_EQ(HttpGet(s.argus_port(), "/api/v1/status/config", &ours), 200);
   EXPECT_TRUE(absl::StrContains(nlohmann::json::parse(ours)["data"]["yaml"].get<std::string>(),
                                 "cluster: c1"))
@@ -298,6 +328,143 @@ TEST(ScrapePrometheusCompatTest, StalenessMarkers) {
   for (const auto& [k, v] : a) series_a.insert(k);
   for (const auto& [k, v] : p) series_p.insert(k);
   EXPECT_EQ(series_a, series_p);
+  std::filesystem::remove_all(dir);
+}
+
+// How many scrapes of job "text" the server on `port` has stored (its up samples); -1 when it
+// cannot tell.
+int TextScrapes(int port) {
+  std::string body;
+  const std::string q = testing::UrlEncode("count_over_time(up{job=\"text\"}[1h])");
+  if (HttpGet(port, "/api/v1/query?query=" + q, &body) != 200) return -1;
+  const nlohmann::json doc = nlohmann::json::parse(body, nullptr, false);
+  if (doc.is_discarded() || doc["data"]["result"].empty()) return -1;
+  return std::stoi(doc["data"]["result"][0]["value"][1].get<std::string>());
+}
+
+TEST(ScrapePrometheusCompatTest, Metadata) {
+  ASSERT_TRUE(std::filesystem::exists(kPrometheus)) << "install Debian's prometheus (2.42)";
+  const std::string dir = TestDir("scrape_metadata_compat");
+  metrics::Registry registry;
+  http::Server target(registry);
+  std::mutex mu;
+  int phase = 0;  // 0: first bodies; 1: help changed, `gone` no longer exposed
+  target.Get("/text", "/text", [&](const http::Request&, http::Response& resp) {
+    std::lock_guard l(mu);
+    resp.content_type = "text/plain; version=0.0.4";
+    resp.body =
+        absl::StrCat("# HELP shared_total Requests, ", phase == 0 ? "first" : "second",
+                     " words.\n# TYPE shared_total counter\nshared_total 1\n",
+                     "# HELP esc_bytes Bytes with \\\\ and \\n escapes and \"quotes\".\n"
+                     "# TYPE esc_bytes gauge\nesc_bytes 2\n"
+                     "# HELP help_only Only help.\nhelp_only 3\n"
+                     "# TYPE untyped_m untyped\nuntyped_m 4\n"
+                     "# TYPE summ summary\nsumm{quantile=\"0.5\"} 1\nsumm_sum 1\nsumm_count 1\n"
+                     "# HELP common Text side.\n# TYPE common gauge\ncommon 1\n"
+                     "# HELP same Same on both.\n# TYPE same gauge\nsame 1\n"
+                     "# UNIT esc_bytes bytes\n"  // only a comment in 0.0.4
+                     "# TYPE dropped_m gauge\ndropped_m 1\n",
+                     phase == 0 ? "# HELP gone Goes away.\n# TYPE gone gauge\ngone 1\n" : "");
+  });
+  target.Get("/om", "/om", [&](const http::Request&, http::Response& resp) {
+    resp.content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+    resp.body =
+        "# TYPE requests counter\n# HELP requests Requests \\\"served\\\".\nrequests_total 1\n"
+        "requests_created 1.5\n"
+        "# TYPE req_seconds histogram\n# UNIT req_seconds seconds\n"
+        "# HELP req_seconds Latency.\nreq_seconds_bucket{le=\"0.1\"} 1\n"
+        "req_seconds_bucket{le=\"+Inf\"} 2\nreq_seconds_count 2\nreq_seconds_sum 0.3\n"
+        "# TYPE build info\nbuild_info{version=\"1\"} 1\n"
+        "# TYPE sset stateset\nsset{sset=\"a\"} 1\nsset{sset=\"b\"} 0\n"
+        "# TYPE common gauge\n# HELP common OpenMetrics side.\ncommon 1\n"
+        "# TYPE same gauge\n# HELP same Same on both.\nsame 1\n"
+        "# EOF\n";
+  });
+  ASSERT_TRUE(target.Start("127.0.0.1:0").ok());
+  const std::string addr = absl::StrCat("127.0.0.1:", target.port());
+  SideBySide s(dir, absl::StrCat("global:\n  scrape_interval: 1s\n"
+                                 "scrape_configs:\n"
+                                 "  - job_name: text\n    metrics_path: /text\n"
+                                 "    static_configs: [{targets: ['",
+                                 addr, "'], labels: {side: t}}]\n",
+                                 "    metric_relabel_configs:\n"
+                                 "      - {source_labels: [__name__], regex: dropped_m, "
+                                 "action: drop}\n"
+                                 "  - job_name: om\n    metrics_path: /om\n"
+                                 "    static_configs: [{targets: ['",
+                                 addr, "']}]\n"));
+  std::string log;
+  ASSERT_TRUE(s.WaitReady(&log)) << log;
+
+  const std::vector<std::string> paths = {
+      "/api/v1/metadata",
+      "/api/v1/metadata?metric=common",
+      "/api/v1/metadata?metric=requests",
+      "/api/v1/metadata?metric=requests_total",
+      "/api/v1/metadata?limit=0",
+      "/api/v1/metadata?limit=-1",
+      "/api/v1/metadata?limit=x",
+      "/api/v1/targets/metadata",
+      "/api/v1/targets/metadata?metric=common",
+      "/api/v1/targets/metadata?metric=nothing",
+      "/api/v1/targets/metadata?match_target=" + testing::UrlEncode("{job=\"text\"}"),
+      "/api/v1/targets/metadata?match_target=" + testing::UrlEncode("{side=~\"t|u\"}") +
+          "&metric=esc_bytes",
+      // The limit is checked before each target: the one target's whole list.
+      "/api/v1/targets/metadata?limit=1&match_target=" + testing::UrlEncode("{job=\"om\"}"),
+      "/api/v1/targets/metadata?limit=0",
+      "/api/v1/targets/metadata?limit=x",
+      "/api/v1/targets/metadata?match_target=" + testing::UrlEncode("{job=}"),
+      "/api/v1/targets/metadata?match_target=" + testing::UrlEncode("{job=~\".*\"}"),
+  };
+  const auto compare = [&](const std::string& when) {
+    for (const std::string& path : paths) {
+      EXPECT_EQ(Normalized(s.argus_port(), path), Normalized(s.prom_port(), path))
+          << when << ": " << path;
+    }
+    // A limit picks arbitrary metrics in Prometheus: compare how many.
+    EXPECT_EQ(Normalized(s.argus_port(), "/api/v1/metadata?limit=3").size(), 3u) << when;
+    EXPECT_EQ(Normalized(s.prom_port(), "/api/v1/metadata?limit=3").size(), 3u) << when;
+  };
+
+  ASSERT_TRUE(s.WaitForScrapes("om", 2) && s.WaitForScrapes("text", 3));
+  const nlohmann::json first = Normalized(s.argus_port(), "/api/v1/metadata");
+  {
+    std::lock_guard l(mu);
+    phase = 1;
+  }
+  // `gone` was last exposed by scrape `changed` or the one after (in flight at the change).
+  const int changed_a = TextScrapes(s.argus_port()), changed_p = TextScrapes(s.prom_port());
+  EXPECT_EQ(first["common"].size(), 2u) << first.dump();  // two helps
+  EXPECT_EQ(first["same"].size(), 1u) << first.dump();    // one, de-duplicated
+  EXPECT_EQ(first["req_seconds"][0]["unit"], "seconds") << first.dump();
+  EXPECT_TRUE(first.contains("dropped_m")) << first.dump();
+  compare("first bodies");
+
+  // Kept for 10 more scrapes, forgotten after 11.
+  const auto wait_until = [&](int n) {
+    for (int i = 0; i < 600; ++i) {
+      if (TextScrapes(s.argus_port()) >= changed_a + n &&
+          TextScrapes(s.prom_port()) >= changed_p + n) {
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  };
+  ASSERT_TRUE(wait_until(7));
+  const nlohmann::json later = Normalized(s.argus_port(), "/api/v1/metadata");
+  EXPECT_EQ(later["shared_total"][0]["help"], "Requests, second words.") << later.dump();
+  EXPECT_TRUE(later.contains("gone")) << later.dump();
+  compare("help changed, gone vanished");
+
+  ASSERT_TRUE(wait_until(14));
+  EXPECT_FALSE(Normalized(s.argus_port(), "/api/v1/metadata").contains("gone"));
+  compare("gone forgotten");
+
+  Dump a, p;
+  s.StopAndDump(&a, &p);
+  target.Shutdown();
   std::filesystem::remove_all(dir);
 }
 
