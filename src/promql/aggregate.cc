@@ -16,6 +16,9 @@ namespace {
 
 using parser::Op;
 
+// Input series are checked for timeout and cancellation every this many.
+constexpr size_t kCheckEvery = 256;
+
 bool Contains(const std::vector<std::string>& names, absl::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
@@ -107,73 +110,93 @@ void SortReverse(std::vector<Entry>& h, Less less) {
 bool TopLess(const Entry& a, const Entry& b) { return std::isnan(a.v) || a.v < b.v; }
 bool BottomLess(const Entry& a, const Entry& b) { return std::isnan(a.v) || a.v > b.v; }
 
+// The running value of the aggregations with a fixed-size state (all but topk, bottomk and
+// quantile) of one group at one step.
+struct Running {
+  double value = 0;
+  double mean = 0;
+  int64_t count = 0;  // 0: no sample yet
+};
+
+// Starts `r` with its first sample.
+void InitRunning(Op op, Running& r, double v) {
+  r.value = v;
+  r.mean = v;
+  r.count = 1;
+  if (op == Op::kStddev || op == Op::kStdvar) r.value = 0;
+  if (op == Op::kGroup) r.value = 1;
+}
+
+// Folds sample `v` into `r`.
+void AccumulateRunning(Op op, Running& r, double v) {
+  switch (op) {
+    case Op::kSum:
+      r.value += v;
+      break;
+    case Op::kAvg:
+      ++r.count;
+      if (std::isinf(r.mean)) {
+        // An infinite mean stays as it is unless the new value is NaN or the opposite infinity.
+        if (std::isinf(v) && (r.mean > 0) == (v > 0)) break;
+        if (!std::isinf(v) && !std::isnan(v)) break;
+      }
+      r.mean += v / static_cast<double>(r.count) - r.mean / static_cast<double>(r.count);
+      break;
+    case Op::kMax:
+      if (r.value < v || std::isnan(r.value)) r.value = v;
+      break;
+    case Op::kMin:
+      if (r.value > v || std::isnan(r.value)) r.value = v;
+      break;
+    case Op::kCount:
+      ++r.count;
+      break;
+    case Op::kStddev:
+    case Op::kStdvar: {
+      ++r.count;
+      const double delta = v - r.mean;
+      r.mean += delta / static_cast<double>(r.count);
+      r.value += delta * (v - r.mean);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+double RunningResult(Op op, const Running& r) {
+  switch (op) {
+    case Op::kAvg:
+      return r.mean;
+    case Op::kCount:
+      return static_cast<double>(r.count);
+    case Op::kStdvar:
+      return r.value / static_cast<double>(r.count);
+    case Op::kStddev:
+      return std::sqrt(r.value / static_cast<double>(r.count));
+    default:
+      return r.value;
+  }
+}
+
 // The running aggregate of one group at one step.
 struct Group {
   int64_t stamp = -1;  // the step it was started at
-  double value = 0;
-  double mean = 0;
-  int64_t count = 0;
+  Running running;
   std::vector<Entry> heap;     // topk, bottomk
   std::vector<double> values;  // quantile
 };
 
 // Starts group `g` with its first sample.
 void InitGroup(Op op, Group& g, double v, int series) {
-  g.value = v;
-  g.mean = v;
-  g.count = 1;
-  switch (op) {
-    case Op::kStddev:
-    case Op::kStdvar:
-      g.value = 0;
-      break;
-    case Op::kTopk:
-    case Op::kBottomk:
-      g.heap.assign(1, Entry{v, series});
-      break;
-    case Op::kQuantile:
-      g.values.assign(1, v);
-      break;
-    case Op::kGroup:
-      g.value = 1;
-      break;
-    default:
-      break;
-  }
+  InitRunning(op, g.running, v);
+  if (op == Op::kTopk || op == Op::kBottomk) g.heap.assign(1, Entry{v, series});
+  if (op == Op::kQuantile) g.values.assign(1, v);
 }
 
 // Folds sample `v` of input series `series` into `g`.
 void Accumulate(Op op, Group& g, double v, int series, int64_t k) {
   switch (op) {
-    case Op::kSum:
-      g.value += v;
-      break;
-    case Op::kAvg:
-      ++g.count;
-      if (std::isinf(g.mean)) {
-        // An infinite mean stays as it is unless the new value is NaN or the opposite infinity.
-        if (std::isinf(v) && (g.mean > 0) == (v > 0)) break;
-        if (!std::isinf(v) && !std::isnan(v)) break;
-      }
-      g.mean += v / static_cast<double>(g.count) - g.mean / static_cast<double>(g.count);
-      break;
-    case Op::kMax:
-      if (g.value < v || std::isnan(g.value)) g.value = v;
-      break;
-    case Op::kMin:
-      if (g.value > v || std::isnan(g.value)) g.value = v;
-      break;
-    case Op::kCount:
-      ++g.count;
-      break;
-    case Op::kStddev:
-    case Op::kStdvar: {
-      ++g.count;
-      const double delta = v - g.mean;
-      g.mean += delta / static_cast<double>(g.count);
-      g.value += delta * (v - g.mean);
-      break;
-    }
     case Op::kTopk:
     case Op::kBottomk: {
       auto less = op == Op::kTopk ? TopLess : BottomLess;
@@ -195,27 +218,17 @@ void Accumulate(Op op, Group& g, double v, int series, int64_t k) {
       g.values.push_back(v);
       break;
     default:
-      break;
+      AccumulateRunning(op, g.running, v);
   }
 }
 
 // The group's result (not for topk/bottomk, which output their heaps).
 double GroupResult(Op op, Group& g, double q) {
-  switch (op) {
-    case Op::kAvg:
-      return g.mean;
-    case Op::kCount:
-      return static_cast<double>(g.count);
-    case Op::kStdvar:
-      return g.value / static_cast<double>(g.count);
-    case Op::kStddev:
-      return std::sqrt(g.value / static_cast<double>(g.count));
-    case Op::kQuantile:
-      return Quantile(q, g.values);
-    default:
-      return g.value;
-  }
+  return op == Op::kQuantile ? Quantile(q, g.values) : RunningResult(op, g.running);
 }
+
+// Most group x step cells the series-major aggregation holds (24 MiB).
+constexpr int64_t kMaxRunningCells = int64_t{1} << 20;
 
 // The value of scalar `param` at each step (NaN where it has none).
 std::vector<double> ParamPerStep(const Matrix& param, int64_t start, int64_t interval,
@@ -259,6 +272,10 @@ absl::StatusOr<Matrix> Evaluator::EvalAggregate(parser::AggregateExpr& e) {
     auto [it, inserted] = group_ids.try_emplace(l.Hash(), static_cast<int>(group_labels.size()));
     if (inserted) group_labels.push_back(std::move(l));
     group_of[i] = it->second;
+  }
+  if (e.op != Op::kTopk && e.op != Op::kBottomk && e.op != Op::kQuantile &&
+      static_cast<int64_t>(group_labels.size()) * steps <= kMaxRunningCells) {
+    return AggregateBySeries(e.op, input, group_of, std::move(group_labels), acc);
   }
   std::vector<Group> groups(group_labels.size());
   std::vector<int> group_out(groups.size(), -1), series_out(input.size(), -1);
@@ -319,6 +336,65 @@ absl::StatusOr<Matrix> Evaluator::EvalAggregate(parser::AggregateExpr& e) {
   }
   Finish(acc, out.total_samples());
   return out.Take();
+}
+
+absl::StatusOr<Matrix> Evaluator::AggregateBySeries(Op op, const Matrix& input,
+                                                    const std::vector<int>& group_of,
+                                                    std::vector<labels::Labels> group_labels,
+                                                    StepAccounting acc) {
+  const int64_t steps = NumSteps();
+  const size_t ngroups = group_labels.size();
+  // cells[g * steps + k]: group g at step k; each series folds into its group's row in order,
+  // so every cell sees its samples in input order as the step-by-step loop would.
+  std::vector<Running> cells(ngroups * steps);
+  std::vector<int64_t> gathered(steps, 0), produced(steps, 0);
+  // A group's output series comes where the step-by-step loop would first add to it: at its
+  // first step with a sample, after the groups whose first series there comes earlier.
+  std::vector<std::pair<int64_t, size_t>> first(ngroups, {steps, 0});
+  for (size_t i = 0; i < input.size(); ++i) {
+    if (i % kCheckEvery == 0) RETURN_IF_ERROR(q_.CheckDone());
+    const int g = group_of[i];
+    Running* row = &cells[g * steps];
+    int64_t k = 0, ts = start_;
+    for (const FPoint& p : input[i].points) {
+      while (ts < p.t && k < steps) ts += interval_, ++k;
+      if (k >= steps) break;
+      if (ts != p.t) continue;  // not on a step: never part of a step's vector
+      ++gathered[k];
+      Running& r = row[k];
+      if (r.count == 0) {
+        InitRunning(op, r, p.v);
+        ++produced[k];
+        if (k < first[g].first) first[g] = {k, i};
+      } else {
+        AccumulateRunning(op, r, p.v);
+      }
+    }
+  }
+  for (int64_t k = 0; k < steps; ++k) {
+    RETURN_IF_ERROR(BeginStep(acc, gathered[k]));
+    RETURN_IF_ERROR(EndStep(acc, produced[k]));
+  }
+  std::vector<int> order;
+  for (size_t g = 0; g < ngroups; ++g) {
+    if (first[g].first < steps) order.push_back(static_cast<int>(g));
+  }
+  std::sort(order.begin(), order.end(), [&](int a, int b) { return first[a] < first[b]; });
+  Matrix out;
+  out.reserve(order.size());
+  int64_t total = 0;
+  for (int g : order) {
+    Series s{std::move(group_labels[g]), {}};
+    const Running* row = &cells[g * steps];
+    for (int64_t k = first[g].first; k < steps; ++k) {
+      if (row[k].count != 0)
+        s.points.push_back({start_ + k * interval_, RunningResult(op, row[k])});
+    }
+    total += static_cast<int64_t>(s.points.size());
+    out.push_back(std::move(s));
+  }
+  Finish(acc, total);
+  return out;
 }
 
 absl::StatusOr<Matrix> Evaluator::EvalCountValues(const parser::AggregateExpr& e,

@@ -101,12 +101,12 @@ absl::StatusOr<Matrix> Evaluator::EvalRangeCall(parser::Call& e, size_t matrix_a
   EvalNodeHelper enh;
   enh.label_range_results = false;
   absl::Status error;
+  WindowBuffer window;
 
   Matrix out;
   while (src->Next()) {
     RETURN_IF_ERROR(q_.CheckDone());
-    q_.current_samples -= static_cast<int64_t>(in.points.size());
-    in.points.clear();
+    window.Clear(q_);
     in.metric = src->labels();
     other_cursors.clear();
     for (const Matrix& m : others) other_cursors.emplace_back(m.empty() ? nullptr : &m[0].points);
@@ -119,8 +119,9 @@ absl::StatusOr<Matrix> Evaluator::EvalRangeCall(parser::Call& e, size_t matrix_a
                                              : std::numeric_limits<double>::quiet_NaN();
       }
       const int64_t maxt = ts - offset_ms;
-      RETURN_IF_ERROR(SlideWindow(q_, src->cursor(), maxt - range_ms, maxt, in.points));
-      if (in.points.empty()) continue;
+      RETURN_IF_ERROR(window.Slide(q_, src->cursor(), maxt - range_ms, maxt));
+      if (window.empty()) continue;
+      in.points.assign(window.begin(), window.end());
       enh.ts = ts;
       enh.out.clear();
       call(ptrs, e.args, enh, error);
@@ -138,7 +139,8 @@ absl::StatusOr<Matrix> Evaluator::EvalRangeCall(parser::Call& e, size_t matrix_a
     }
   }
   RETURN_IF_ERROR(src->status());
-  q_.current_samples -= static_cast<int64_t>(in.points.size()) + subquery_samples;
+  window.Clear(q_);
+  q_.current_samples -= subquery_samples;
 
   if (e.func->name == "absent_over_time") {
     // The steps at which no series had a sample in its window.

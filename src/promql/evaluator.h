@@ -52,12 +52,28 @@ absl::Status SameLabelsetError();
 // `l` without __name__.
 labels::Labels DropMetricName(const labels::Labels& l);
 
-// Moves `window`, the points of one series from `c` in time order, to [mint, maxt]: drops the
-// points before mint and appends the cursor's up to maxt, skipping stale markers (windows only
-// move forward). The points held count against max_samples.
 class SampleCursor;
-absl::Status SlideWindow(QueryState& q, SampleCursor& c, int64_t mint, int64_t maxt,
-                         std::vector<FPoint>& window);
+
+// The points of one series inside a window that only moves forward in time, without stale
+// markers: a buffer reused across series and steps, the window an index range in it (moving
+// drops nothing but an index; the buffer is compacted now and then). The points held count
+// against max_samples.
+class WindowBuffer {
+ public:
+  // Moves the window to [mint, maxt]: drops the points before mint and appends the cursor's up
+  // to maxt.
+  absl::Status Slide(QueryState& q, SampleCursor& c, int64_t mint, int64_t maxt);
+  // Empties the window (for the next series) and releases its points' count.
+  void Clear(QueryState& q);
+  bool empty() const { return lo_ == buf_.size(); }
+  size_t size() const { return buf_.size() - lo_; }
+  const FPoint* begin() const { return buf_.data() + lo_; }
+  const FPoint* end() const { return buf_.data() + buf_.size(); }
+
+ private:
+  std::vector<FPoint> buf_;
+  size_t lo_ = 0;
+};
 
 // A forward cursor over the samples of one series: a storage iterator or evaluated points.
 class SampleCursor {
@@ -196,6 +212,13 @@ class Evaluator {
   absl::Status EndStep(StepAccounting& acc, int64_t produced);
   // After the last step: only the output stays in memory.
   void Finish(const StepAccounting& acc, int64_t output_samples);
+
+  // EvalAggregate for the aggregations with a fixed-size state per group and step, series by
+  // series into a group x step table rather than step by step.
+  absl::StatusOr<Matrix> AggregateBySeries(parser::Op op, const Matrix& input,
+                                           const std::vector<int>& group_of,
+                                           std::vector<labels::Labels> group_labels,
+                                           StepAccounting acc);
 
   QueryState& q_;
   int64_t start_, end_, interval_;

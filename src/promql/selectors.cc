@@ -12,6 +12,9 @@ namespace {
 
 // Series are checked for timeout and cancellation every this many.
 constexpr int kCheckEvery = 256;
+// A window buffer drops the points before its window once they are this many and at least
+// half of it.
+constexpr size_t kCompactAt = 1024;
 
 // The latest sample of a series at or before each of increasing reference times, as long as
 // it is no older than the lookback delta.
@@ -44,24 +47,33 @@ class LatestSample {
 
 }  // namespace
 
-absl::Status SlideWindow(QueryState& q, SampleCursor& c, int64_t mint, int64_t maxt,
-                         std::vector<FPoint>& window) {
-  size_t drop = 0;
-  while (drop < window.size() && window[drop].t < mint) ++drop;
-  if (drop > 0) {
-    window.erase(window.begin(), window.begin() + static_cast<ptrdiff_t>(drop));
-    q.current_samples -= static_cast<int64_t>(drop);
+absl::Status WindowBuffer::Slide(QueryState& q, SampleCursor& c, int64_t mint, int64_t maxt) {
+  const size_t before = size();
+  while (lo_ < buf_.size() && buf_[lo_].t < mint) ++lo_;
+  q.current_samples -= static_cast<int64_t>(before - size());
+  if (empty()) {
+    buf_.clear();
+    lo_ = 0;
+    c.SeekTo(mint);
+  } else if (lo_ >= kCompactAt && 2 * lo_ >= buf_.size()) {
+    buf_.erase(buf_.begin(), buf_.begin() + static_cast<ptrdiff_t>(lo_));
+    lo_ = 0;
   }
-  if (window.empty()) c.SeekTo(mint);
   while (c.valid() && c.t() <= maxt) {
     if (c.t() >= mint && !model::IsStaleNaN(c.v())) {
       if (q.current_samples >= q.max_samples) return TooManySamples();
       ++q.current_samples;
-      window.push_back({c.t(), c.v()});
+      buf_.push_back({c.t(), c.v()});
     }
     c.Next();
   }
   return absl::OkStatus();
+}
+
+void WindowBuffer::Clear(QueryState& q) {
+  q.current_samples -= static_cast<int64_t>(size());
+  buf_.clear();
+  lo_ = 0;
 }
 
 absl::StatusOr<Matrix> Evaluator::EvalVectorSelector(const parser::VectorSelector& vs) {
@@ -101,12 +113,11 @@ absl::StatusOr<Matrix> Evaluator::EvalMatrixSelector(const parser::MatrixSelecto
   Matrix out;
   while (src.Next()) {
     RETURN_IF_ERROR(q_.CheckDone());
-    Series s;
-    RETURN_IF_ERROR(SlideWindow(q_, src.cursor(), mint, maxt, s.points));
+    WindowBuffer window;  // its count stays: its points are the output
+    RETURN_IF_ERROR(window.Slide(q_, src.cursor(), mint, maxt));
     RETURN_IF_ERROR(src.cursor().status());
-    if (!s.points.empty()) {
-      s.metric = src.labels();
-      out.push_back(std::move(s));
+    if (!window.empty()) {
+      out.push_back(Series{src.labels(), std::vector<FPoint>(window.begin(), window.end())});
     }
   }
   RETURN_IF_ERROR(src.status());
