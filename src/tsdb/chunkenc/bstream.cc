@@ -87,18 +87,17 @@ void BitWriter::WriteBits(uint64_t v, int nbits) {
   }
 }
 
-bool BitReader::ReadBits(int nbits, uint64_t* out) {
+bool BitReader::ReadBitsSlow(int nbits, uint64_t* out) {
   if (bits_left() < static_cast<size_t>(nbits)) {
     pos_ = data_.size() * 8;
     return false;
   }
-  const size_t byte = pos_ >> 3;
-  const int off = static_cast<int>(pos_ & 7);
-  if (nbits <= 56 && byte + 8 <= data_.size()) {
-    // Fast path: one unaligned big-endian load holds all the bits.
-    uint64_t w = LoadBE64(data_.data() + byte) << off;
-    *out = w >> (64 - nbits);
-    pos_ += nbits;
+  if (nbits > 32) {
+    // Two reads that can take the fast path (neither can fail: bits_left() was checked).
+    uint64_t hi, lo;
+    ReadBits(nbits - 32, &hi);
+    ReadBits(32, &lo);
+    *out = (hi << 32) | lo;
     return true;
   }
   uint64_t v = 0;

@@ -97,7 +97,19 @@ class BitReader {
     return true;
   }
   // Reads `nbits` (1..64) bits as an unsigned number.
-  bool ReadBits(int nbits, uint64_t* out);
+  bool ReadBits(int nbits, uint64_t* out) {
+    const size_t byte = pos_ >> 3;
+    if (nbits <= 56 && byte + 8 <= data_.size()) {
+      // Fast path, inlined into the decoders: one unaligned big-endian load holds all the bits.
+      uint64_t w;
+      std::memcpy(&w, data_.data() + byte, 8);
+      w = __builtin_bswap64(w) << (pos_ & 7);
+      *out = w >> (64 - nbits);
+      pos_ += nbits;
+      return true;
+    }
+    return ReadBitsSlow(nbits, out);
+  }
   bool ReadByte(uint8_t* out) {
     uint64_t v;
     if (!ReadBits(8, &v)) return false;
@@ -111,6 +123,9 @@ class BitReader {
   size_t bits_left() const { return data_.size() * 8 - pos_; }
 
  private:
+  // ReadBits near the end of the data or for more than 56 bits.
+  bool ReadBitsSlow(int nbits, uint64_t* out);
+
   absl::string_view data_;
   size_t pos_ = 0;  // in bits
 };
