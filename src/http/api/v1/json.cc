@@ -101,15 +101,34 @@ char* WriteSampleValue(double v, char* p) {
   return p;
 }
 
-// [t,"v"] of one sample.
-void AppendPoint(int64_t t, double v, std::string* out) {
-  char buf[kMaxPointChars];
-  char* p = buf;
+// Writes [t,"v"] of one sample to `p`; returns the end.
+char* WritePoint(int64_t t, double v, char* p) {
   *p++ = '[';
   p = WriteTimestamp(t, p);
   *p++ = ',';
   p = WriteSampleValue(v, p);
   *p++ = ']';
+  return p;
+}
+
+void AppendPoint(int64_t t, double v, std::string* out) {
+  char buf[kMaxPointChars];
+  out->append(buf, WritePoint(t, v, buf) - buf);
+}
+
+// The points of a series, comma-separated, written through a stack buffer appended to `out`
+// a few kilobytes at a time.
+void AppendPoints(const std::vector<promql::FPoint>& points, std::string* out) {
+  char buf[8192];
+  char* p = buf;
+  for (size_t j = 0; j < points.size(); ++j) {
+    if (p + 1 + kMaxPointChars > buf + sizeof buf) {
+      out->append(buf, p - buf);
+      p = buf;
+    }
+    if (j > 0) *p++ = ',';
+    p = WritePoint(points[j].t, points[j].v, p);
+  }
   out->append(buf, p - buf);
 }
 
@@ -145,10 +164,7 @@ void AppendResult(const promql::Matrix& mat, std::string* out) {
     // As Prometheus: a series without points has no "values" key.
     if (!mat[i].points.empty()) {
       out->append(",\"values\":[");
-      for (size_t j = 0; j < mat[i].points.size(); ++j) {
-        if (j > 0) out->push_back(',');
-        AppendPoint(mat[i].points[j].t, mat[i].points[j].v, out);
-      }
+      AppendPoints(mat[i].points, out);
       out->push_back(']');
     }
     out->push_back('}');
