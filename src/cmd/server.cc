@@ -256,6 +256,11 @@ int RunServer(const ServerFlags& flags, std::map<std::string, std::string> flag_
   auto rt = std::make_unique<ConfigRuntime>(
       flags.config_file, *std::move(config), [storage] { return storage->Appender(); }, registry);
   log::Info("Completed loading of configuration file", {{"filename", flags.config_file}});
+  // As Prometheus: subqueries without a step use the running configuration's
+  // evaluation_interval.
+  engine_opts->no_step_subquery_interval_ms = [cfg = rt.get()] {
+    return cfg->Current()->global.evaluation_interval_ms;
+  };
   promql::Engine engine(*engine_opts);
   http::Server web(registry);
   web.AddStandardEndpoints("Argus Server", [] { return true; });

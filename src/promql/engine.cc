@@ -109,7 +109,8 @@ absl::StatusOr<QueryResult> Engine::Exec(storage::Queryable& queryable, parser::
   QueryState q;
   q.querier = querier.get();
   q.lookback_ms = options_.lookback_delta_ms;
-  q.no_step_subquery_interval_ms = options_.no_step_subquery_interval_ms;
+  q.no_step_subquery_interval_ms =
+      options_.no_step_subquery_interval_ms ? options_.no_step_subquery_interval_ms() : 60'000;
   q.max_samples = options_.max_samples;
   q.deadline = deadline;
   q.cancelled = &params.cancelled;

@@ -33,8 +33,9 @@ struct EngineOptions {
   absl::Duration timeout = absl::Minutes(2);  // --query.timeout
   int64_t max_samples = 50'000'000;           // --query.max-samples
   int max_concurrency = 20;                   // --query.max-concurrency: queries run at once
-  // The step of subqueries written without one (`x[5m:]`): the global evaluation_interval.
-  int64_t no_step_subquery_interval_ms = 60'000;
+  // The step of subqueries written without one (`x[5m:]`), asked once per query: the global
+  // evaluation_interval of the running configuration, which a reload may change. Empty: 1m.
+  std::function<int64_t()> no_step_subquery_interval_ms;
 };
 
 struct QueryParams {

@@ -252,6 +252,24 @@ TEST(EngineTest, LookbackWindowIsClosedAtBothEnds) {
   EXPECT_TRUE(std::get<Vector>(past->value).empty());
 }
 
+TEST(EngineTest, SubqueryWithoutStepAsksForTheEvaluationInterval) {
+  FakeStorage s;
+  AddSeries(s, 1);
+  int64_t interval = 30'000;
+  EngineOptions opts;
+  opts.no_step_subquery_interval_ms = [&interval] { return interval; };
+  Engine engine(opts);
+  auto count_at = [&](int64_t step) {
+    interval = step;
+    auto r = engine.Query(s, "count_over_time(x[10m:])", Instant(30 * kMin));
+    EXPECT_TRUE(r.ok()) << r.status();
+    const Vector& v = std::get<Vector>(r->value);
+    return v.empty() ? -1.0 : v[0].v;
+  };
+  EXPECT_EQ(count_at(30'000), 21);   // [20m, 30m] every 30 s
+  EXPECT_EQ(count_at(2 * kMin), 6);  // a reload changed the interval: every 2 m
+}
+
 TEST(EngineTest, InstantQueryKeepsSortOrderRangeQuerySortsByLabels) {
   FakeStorage s;
   AddSeries(s, 4);

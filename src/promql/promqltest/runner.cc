@@ -31,7 +31,7 @@ EngineOptions TestEngineOptions() {
   opts.lookback_delta_ms = 5 * kMinuteMs;
   opts.max_samples = 10000;
   opts.timeout = absl::Seconds(100);
-  opts.no_step_subquery_interval_ms = kMinuteMs;
+  opts.no_step_subquery_interval_ms = [] { return kMinuteMs; };
   return opts;
 }
 
