@@ -7,7 +7,8 @@
 //   sets with the external labels; /api/v1/targets shows the same target.
 // - Staleness: a target served by this test drops a series, then fails. Both servers write
 //   the same staleness markers (the vanished series, then every series of the failed target)
-//   and up=0. (An instant query showing them gone comes with the query engine, issue #5.)
+//   and up=0; instant queries right after find neither series in either server (no 5 minutes
+//   of lookback) and the same other series.
 // - Metadata: a 0.0.4 and an OpenMetrics target served by this test; /api/v1/metadata and
 //   /api/v1/targets/metadata (with their parameters and errors) answer the same on both while
 //   help texts change and a family vanishes (kept for 10 scrapes, then gone). NodeExporter
@@ -305,6 +306,21 @@ TEST(ScrapePrometheusCompatTest, StalenessMarkers) {
   const nlohmann::json t = nlohmann::json::parse(body)["data"]["activeTargets"][0];
   EXPECT_EQ(t["health"], "down");
   EXPECT_EQ(t["lastError"], "server returned HTTP status 500 Internal Server Error");
+  for (const char* query : {"{job=\"t\"}", "a", "b", "up == 0"}) {
+    std::set<std::string> found[2];
+    for (int i = 0; i < 2; ++i) {
+      std::string resp;
+      ASSERT_EQ(HttpGet(i == 0 ? s.argus_port() : s.prom_port(),
+                        "/api/v1/query?query=" + testing::UrlEncode(query), &resp),
+                200)
+          << query << ": " << resp;
+      const nlohmann::json doc = nlohmann::json::parse(resp);
+      for (const auto& r : doc["data"]["result"]) found[i].insert(r["metric"].dump());
+    }
+    EXPECT_EQ(found[0], found[1]) << query;
+    const bool stale = std::string(query) == "a" || std::string(query) == "b";
+    EXPECT_EQ(found[0].empty(), stale) << query;
+  }
   Dump a, p;
   s.StopAndDump(&a, &p);
   target.Shutdown();
