@@ -72,10 +72,15 @@ SampleCursor::SampleCursor(std::unique_ptr<storage::SampleIterator> it) : it_(st
 
 SampleCursor::SampleCursor(std::span<const FPoint> points) : points_(points) { Next(); }
 
-void SampleCursor::Next() {
+void SampleCursor::Refill() {
   if (it_ != nullptr) {
-    valid_ = it_->Next();
-    if (valid_) cur_ = {it_->t(), it_->v()};
+    bpos_ = 0;
+    blen_ = it_->NextBatch(bts_, bvs_, kBatch);
+    valid_ = blen_ > 0;
+    if (valid_) {
+      cur_ = {bts_[0], bvs_[0]};
+      bpos_ = 1;
+    }
     return;
   }
   valid_ = pos_ < points_.size();
@@ -85,6 +90,13 @@ void SampleCursor::Next() {
 void SampleCursor::SeekTo(int64_t t) {
   if (!valid_ || cur_.t >= t) return;
   if (it_ != nullptr) {
+    bpos_ = std::lower_bound(bts_ + bpos_, bts_ + blen_, t) - bts_;
+    if (bpos_ < blen_) {
+      Next();
+      return;
+    }
+    // Every buffered sample is before t; the iterator is at the last of them.
+    bpos_ = blen_ = 0;
     valid_ = it_->Seek(t);
     if (valid_) cur_ = {it_->t(), it_->v()};
     return;

@@ -84,18 +84,34 @@ class SampleCursor {
   bool valid() const { return valid_; }
   int64_t t() const { return cur_.t; }
   double v() const { return cur_.v; }
-  void Next();
+  void Next() {
+    if (bpos_ < blen_) {
+      cur_ = {bts_[bpos_], bvs_[bpos_]};
+      ++bpos_;
+      return;
+    }
+    Refill();
+  }
   // Moves to the first sample at or after `t` (stays when already there).
   void SeekTo(int64_t t);
   // The storage iterator's error, once invalid.
   absl::Status status() const;
 
  private:
+  // Samples read from the storage iterator at a time.
+  static constexpr size_t kBatch = 128;
+  // Next() once the batch is used up: reads the next batch (or the next point).
+  void Refill();
+
   std::unique_ptr<storage::SampleIterator> it_;
   std::span<const FPoint> points_;
   size_t pos_ = 0;
   bool valid_ = false;
   FPoint cur_;
+  // The storage samples after cur_ not yet consumed: bts_/bvs_[bpos_, blen_).
+  size_t bpos_ = 0, blen_ = 0;
+  int64_t bts_[kBatch];
+  double bvs_[kBatch];
 };
 
 // The series a selector reads (from storage, streamed) or a subquery produced (in memory).

@@ -53,6 +53,18 @@ class SampleIterator {
   virtual int64_t t() const = 0;
   virtual double v() const = 0;
   virtual absl::Status status() const = 0;
+  // Advances up to `max` times, writing each sample reached to ts[i], vs[i]; returns how many
+  // (fewer than `max` only at the end or on error, see status()). Afterwards the iterator is
+  // at the last sample written, as if Next() had been called that many times.
+  virtual size_t NextBatch(int64_t* ts, double* vs, size_t max) {
+    size_t n = 0;
+    while (n < max && Next()) {
+      ts[n] = t();
+      vs[n] = v();
+      ++n;
+    }
+    return n;
+  }
 };
 
 class Series {

@@ -31,6 +31,18 @@ class SequentialIterator : public storage::SampleIterator {
   double v() const override { return it_.v(); }
   absl::Status status() const override { return status_; }
 
+  size_t NextBatch(int64_t* ts, double* vs, size_t max) override {
+    size_t n = 0;
+    while (n < max) {
+      has_value_ = Advance();
+      if (!has_value_) break;
+      ts[n] = it_.t();
+      vs[n] = it_.v();
+      ++n;
+    }
+    return n;
+  }
+
  private:
   bool Advance() {
     while (true) {
@@ -110,6 +122,16 @@ class MergedIterator : public storage::SampleIterator {
   int64_t t() const override { return samples_[pos_].first; }
   double v() const override { return samples_[pos_].second; }
   absl::Status status() const override { return status_; }
+  size_t NextBatch(int64_t* ts, double* vs, size_t max) override {
+    size_t n = 0;
+    for (size_t i = pos_ + 1; n < max && i < samples_.size(); ++i, ++n) {
+      ts[n] = samples_[i].first;
+      vs[n] = samples_[i].second;
+    }
+    pos_ += n;
+    if (n < max) pos_ = samples_.size();
+    return n;
+  }
 
  private:
   static constexpr size_t kBefore = static_cast<size_t>(-1);
