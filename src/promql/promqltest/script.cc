@@ -106,15 +106,15 @@ absl::StatusOr<std::vector<Command>> ParseScript(absl::string_view text) {
     if (l.empty()) continue;
     std::string word = absl::AsciiStrToLower(l.substr(0, l.find_first_of(" \t")));
     if (word == "clear") {
-      cmds.push_back(ClearCmd{static_cast<int>(i) + 1});
+      cmds.emplace_back(ClearCmd{static_cast<int>(i) + 1});
     } else if (word == "load") {
       absl::StatusOr<LoadCmd> load = ParseLoad(lines, &i);
       if (!load.ok()) return load.status();
-      cmds.push_back(*std::move(load));
+      cmds.emplace_back(*std::move(load));
     } else if (absl::StartsWith(word, "eval")) {
       absl::StatusOr<EvalCmd> eval = ParseEval(lines, &i);
       if (!eval.ok()) return eval.status();
-      cmds.push_back(*std::move(eval));
+      cmds.emplace_back(*std::move(eval));
     } else {
       return LineError(i, absl::StrCat("invalid command \"", l, "\""));
     }
