@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "absl/strings/string_view.h"
+#include "base/coding.h"
 
 namespace argus::tsdb::chunkenc {
 
@@ -101,9 +102,7 @@ class BitReader {
     const size_t byte = pos_ >> 3;
     if (nbits <= 56 && byte + 8 <= data_.size()) {
       // Fast path, inlined into the decoders: one unaligned big-endian load holds all the bits.
-      uint64_t w;
-      std::memcpy(&w, data_.data() + byte, 8);
-      w = __builtin_bswap64(w) << (pos_ & 7);
+      const uint64_t w = LoadBE64(data_.data() + byte) << (pos_ & 7);
       *out = w >> (64 - nbits);
       pos_ += nbits;
       return true;

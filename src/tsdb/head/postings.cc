@@ -74,14 +74,20 @@ std::vector<std::string> MemPostings::LabelNames() const {
 
 namespace {
 
-// Keeps the `n` largest entries of `top`, largest first, ties by name.
-void Trim(PostingsStats::Top* top, size_t n) {
+using ViewCounts = std::vector<std::pair<absl::string_view, uint64_t>>;
+
+// The `n` largest entries of `counts`, largest first, ties by name; only those are copied.
+PostingsStats::Top TopN(ViewCounts counts, size_t n) {
   const auto larger = [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
   };
-  const size_t keep = std::min(n, top->size());
-  std::partial_sort(top->begin(), top->begin() + keep, top->end(), larger);
-  top->resize(keep);
+  const size_t keep = std::min(n, counts.size());
+  std::partial_sort(counts.begin(), counts.begin() + keep, counts.end(), larger);
+  PostingsStats::Top top;
+  top.reserve(keep);
+  for (size_t i = 0; i < keep; ++i)
+    top.emplace_back(std::string(counts[i].first), counts[i].second);
+  return top;
 }
 
 }  // namespace
@@ -93,20 +99,20 @@ PostingsStats MemPostings::Stats(absl::string_view metric_label, size_t top) con
     absl::string_view name, value;
   };
   std::vector<Pair> pairs;  // named only once the top ones are known
+  ViewCounts by_metric_name, values_by_name, bytes_by_name;
   std::shared_lock l(mu_);
   for (const auto& [name, values] : by_label_) {
     if (name.empty()) continue;
-    st.values_by_label_name.emplace_back(std::string(name), values.size());
+    values_by_name.emplace_back(name, values.size());
     st.num_label_pairs += values.size();
+    const bool is_metric_name = name == metric_label;
     uint64_t bytes = 0;
     for (const auto& [value, refs] : values) {
-      if (name == metric_label) {
-        st.series_by_metric_name.emplace_back(std::string(value), refs.size());
-      }
+      if (is_metric_name) by_metric_name.emplace_back(value, refs.size());
       pairs.push_back({refs.size(), name, value});
       bytes += value.size();
     }
-    st.value_bytes_by_label_name.emplace_back(std::string(name), bytes);
+    bytes_by_name.emplace_back(name, bytes);
   }
   const size_t keep = std::min(top, pairs.size());
   std::partial_sort(pairs.begin(), pairs.begin() + keep, pairs.end(),
@@ -118,10 +124,9 @@ PostingsStats MemPostings::Stats(absl::string_view metric_label, size_t top) con
     st.series_by_label_pair.emplace_back(absl::StrCat(pairs[i].name, "=", pairs[i].value),
                                          pairs[i].series);
   }
-  for (PostingsStats::Top* t :
-       {&st.series_by_metric_name, &st.values_by_label_name, &st.value_bytes_by_label_name}) {
-    Trim(t, top);
-  }
+  st.series_by_metric_name = TopN(std::move(by_metric_name), top);
+  st.values_by_label_name = TopN(std::move(values_by_name), top);
+  st.value_bytes_by_label_name = TopN(std::move(bytes_by_name), top);
   return st;
 }
 
