@@ -1,7 +1,12 @@
 #include "base/go_strconv.h"
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "gtest/gtest.h"
 
@@ -20,6 +25,134 @@ TEST(GoStrconvTest, Quote) {
                     "a"),
             "\"\\xffa\"");                        // invalid UTF-8 byte
   EXPECT_EQ(GoQuote("\xc2\x85"), "\"\\u0085\"");  // C1 control
+}
+
+TEST(GoStrconvTest, QuoteUsesGoIsPrint) {
+  EXPECT_EQ(GoQuote("a\u2028b\u0378'\"\xff☃😀\U000e0001"),
+            "\"a\\u2028b\\u0378'\\\"\\xff☃😀\\U000e0001\"");
+  EXPECT_EQ(GoQuote("\xef\xbf\xbd"), "\"\xef\xbf\xbd\"");  // an encoded U+FFFD is printable
+}
+
+// Expected strings are what Go 1.19's strconv.QuoteRune and strconv.IsPrint give.
+TEST(GoStrconvTest, QuoteRune) {
+  const std::vector<std::pair<char32_t, std::string>> cases = {
+      {U'a', "'a'"},
+      {U'\'', "'\\''"},
+      {U'"', "'\"'"},
+      {U'\\', "'\\\\'"},
+      {U'\n', "'\\n'"},
+      {0, "'\\x00'"},
+      {0x7f, "'\\x7f'"},
+      {0x85, "'\\u0085'"},
+      {0xad, "'\\u00ad'"},
+      {0x2028, "'\\u2028'"},
+      {0x378, "'\\u0378'"},
+      {0xfeff, "'\\ufeff'"},
+      {0x1f600, "'😀'"},
+      {0xe0001, "'\\U000e0001'"},
+      {0x10ffff, "'\\U0010ffff'"},
+      {0xd800, "'\xef\xbf\xbd'"},
+      {0x110000, "'\xef\xbf\xbd'"},
+      {U'☃', "'☃'"},
+  };
+  for (const auto& [r, want] : cases) {
+    EXPECT_EQ(GoQuoteRune(r), want) << static_cast<uint32_t>(r);
+  }
+}
+
+TEST(GoStrconvTest, IsPrint) {
+  for (char32_t r :
+       {U'a', U' ', U'~', U'\u00a1', U'\u00ff', U'☃', U'\ufffd', U'😀', U'\U00020000'}) {
+    EXPECT_TRUE(GoIsPrint(r)) << static_cast<uint32_t>(r);
+  }
+  for (char32_t r : {0x0u, 0x1fu, 0x7fu, 0x85u, 0xa0u, 0xadu, 0x2028u, 0x2029u, 0x378u, 0xfeffu,
+                     0xd800u, 0xe0001u, 0x10ffffu, 0x110000u}) {
+    EXPECT_FALSE(GoIsPrint(r)) << static_cast<uint32_t>(r);
+  }
+}
+
+TEST(GoStrconvTest, DecodeRune) {
+  int w = 0;
+  EXPECT_EQ(static_cast<uint32_t>(DecodeRune("a", &w)), static_cast<uint32_t>(U'a'));
+  EXPECT_EQ(w, 1);
+  EXPECT_EQ(static_cast<uint32_t>(DecodeRune("☃x", &w)), static_cast<uint32_t>(U'☃'));
+  EXPECT_EQ(w, 3);
+  EXPECT_EQ(static_cast<uint32_t>(DecodeRune("😀", &w)), static_cast<uint32_t>(U'😀'));
+  EXPECT_EQ(w, 4);
+  EXPECT_EQ(static_cast<uint32_t>(DecodeRune("\xef\xbf\xbd", &w)),
+            static_cast<uint32_t>(kRuneError));  // a real U+FFFD
+  EXPECT_EQ(w, 3);
+  for (const char* bad :
+       {"\xff", "\xc0\x80", "\xe2\x98", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\x80"}) {
+    EXPECT_EQ(static_cast<uint32_t>(DecodeRune(bad, &w)), static_cast<uint32_t>(kRuneError))
+        << GoQuote(bad);
+    EXPECT_EQ(w, 1) << GoQuote(bad);
+  }
+}
+
+TEST(GoStrconvTest, FormatFixed) {
+  EXPECT_EQ(GoFormatFixed(0), "0.000000");
+  EXPECT_EQ(GoFormatFixed(-0.0), "-0.000000");
+  EXPECT_EQ(GoFormatFixed(1.5), "1.500000");
+  EXPECT_EQ(GoFormatFixed(0.0000005), "0.000000");  // just below the half in binary
+  EXPECT_EQ(GoFormatFixed(0.0000015), "0.000002");
+  EXPECT_EQ(GoFormatFixed(1e21), "1000000000000000000000.000000");
+  EXPECT_EQ(GoFormatFixed(-3.14159265), "-3.141593");
+  EXPECT_EQ(GoFormatFixed(123456789.1234565), "123456789.123456");
+  EXPECT_EQ(GoFormatFixed(std::nan("")), "NaN");
+  EXPECT_EQ(GoFormatFixed(std::numeric_limits<double>::infinity()), "+Inf");
+  EXPECT_EQ(GoFormatFixed(-std::numeric_limits<double>::infinity()), "-Inf");
+}
+
+// Values as Go 1.19's strconv.ParseFloat(s, 64) returns them (the plain decimal forms are
+// covered through textparse's ParseFloat tests).
+TEST(GoStrconvTest, ParseFloat) {
+  const std::vector<std::pair<std::string, double>> cases = {
+      {"0x1p3", 8},
+      {"0x1.8p1", 3},
+      {"0X1P-2", 0.25},
+      {"-0x1p3", -8},
+      {"0x_1p0", 1},
+      {"0x1_0p0", 16},
+      {"1_000", 1000},
+      {"1_000.5", 1000.5},
+      {"1e1_0", 1e10},
+      {"0x1p-1080", 0},
+      {"0x1p-1074", 4.9406564584124654e-324},
+      {"4e-320", 4e-320},
+      {"1e-400", 0},
+      {"0x1.fffffffffffffp1023", 1.7976931348623157e308},
+      {"123456789012345678901234567890", 1.2345678901234568e29},
+      {"+Inf", std::numeric_limits<double>::infinity()},
+      {"-infinity", -std::numeric_limits<double>::infinity()},
+  };
+  for (const auto& [in, want] : cases) {
+    absl::StatusOr<double> v = GoParseFloat(in);
+    ASSERT_TRUE(v.ok()) << in << ": " << v.status();
+    EXPECT_EQ(*v, want) << in;
+  }
+  EXPECT_EQ(std::bit_cast<uint64_t>(*GoParseFloat("nAn")), 0x7ff8000000000001u);
+  for (const char* in : {"1__0", "_1", "1_", "1_.5", "0x1.5", "0x", "0x1p", "0xp1", "0x1e3", "0b1",
+                         ".e1", "1e+_1", "+nan", "infin", "", "1..2"}) {
+    absl::StatusOr<double> v = GoParseFloat(in);
+    ASSERT_FALSE(v.ok()) << in;
+    EXPECT_EQ(v.status().message(),
+              std::string("strconv.ParseFloat: parsing ") + GoQuote(in) + ": invalid syntax");
+  }
+  for (const char* in : {"0x1p1024", "0x1.fffffffffffff8p1023", "1e400", "-1e400"}) {
+    absl::StatusOr<double> v = GoParseFloat(in);
+    ASSERT_FALSE(v.ok()) << in;
+    EXPECT_EQ(v.status().message(),
+              std::string("strconv.ParseFloat: parsing ") + GoQuote(in) + ": value out of range");
+  }
+}
+
+TEST(GoStrconvTest, FloatToInt64TruncatesAndSaturatesLikeAmd64) {
+  EXPECT_EQ(GoFloatToInt64(1520879607.789 * 1000), 1520879607789);
+  EXPECT_EQ(GoFloatToInt64(-1.9), -1);
+  EXPECT_EQ(GoFloatToInt64(9223372036854775808.0), std::numeric_limits<int64_t>::min());
+  EXPECT_EQ(GoFloatToInt64(-1e30), std::numeric_limits<int64_t>::min());
+  EXPECT_EQ(GoFloatToInt64(std::nan("")), std::numeric_limits<int64_t>::min());
 }
 
 TEST(GoStrconvTest, FormatG) {

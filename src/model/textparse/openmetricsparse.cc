@@ -404,7 +404,7 @@ absl::StatusOr<int64_t> OpenMetricsParser::ParseTimestamp(absl::string_view inva
   if (std::isnan(seconds) || std::isinf(seconds)) {
     return absl::InvalidArgumentError(invalid_message);
   }
-  return internal::GoFloatToInt64(seconds * 1000);
+  return GoFloatToInt64(seconds * 1000);
 }
 
 }  // namespace argus::textparse

@@ -96,13 +96,6 @@ TEST(ParseDigitsInt64Test, RangeAsGo) {
             R"(strconv.ParseInt: parsing "9223372036854775808": value out of range)");
 }
 
-TEST(GoFloatToInt64Test, TruncatesAndSaturatesLikeAmd64) {
-  EXPECT_EQ(GoFloatToInt64(1520879607.789 * 1000), 1520879607789);
-  EXPECT_EQ(GoFloatToInt64(-1.9), -1);
-  EXPECT_EQ(GoFloatToInt64(9223372036854775808.0), std::numeric_limits<int64_t>::min());
-  EXPECT_EQ(GoFloatToInt64(-1e30), std::numeric_limits<int64_t>::min());
-}
-
 TEST(LexTest, UnescapeLeftToRight) {
   std::string out;
   Unescape(R"(a\\n\n\"\x\)", /*quotes=*/true, &out);
