@@ -1,5 +1,7 @@
 #include "base/units.h"
 
+#include <iterator>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -10,14 +12,16 @@ namespace {
 struct Unit {
   const char* name;
   int64_t ms;
+  // As model.Duration prints: only when it divides the rest exactly ("15d", not "2w1d").
+  bool exact_only;
 };
-constexpr Unit kUnits[] = {{"y", 365LL * 24 * 3600 * 1000},
-                           {"w", 7LL * 24 * 3600 * 1000},
-                           {"d", 24LL * 3600 * 1000},
-                           {"h", 3600LL * 1000},
-                           {"m", 60LL * 1000},
-                           {"s", 1000},
-                           {"ms", 1}};
+constexpr Unit kUnits[] = {{"y", 365LL * 24 * 3600 * 1000, true},
+                           {"w", 7LL * 24 * 3600 * 1000, true},
+                           {"d", 24LL * 3600 * 1000, false},
+                           {"h", 3600LL * 1000, false},
+                           {"m", 60LL * 1000, false},
+                           {"s", 1000, false},
+                           {"ms", 1, false}};
 
 }  // namespace
 
@@ -58,10 +62,7 @@ std::string FormatPromDuration(int64_t ms) {
   if (ms == 0) return "0s";
   std::string out;
   for (const Unit& u : kUnits) {
-    // As model.Duration: years and weeks only when they divide the rest exactly ("15d", not
-    // "2w1d").
-    const bool exact_only = u.name[0] == 'y' || u.name[0] == 'w';
-    if (exact_only && ms % u.ms != 0) continue;
+    if (u.exact_only && ms % u.ms != 0) continue;
     if (ms >= u.ms) {
       absl::StrAppend(&out, ms / u.ms, u.name);
       ms %= u.ms;
@@ -88,6 +89,23 @@ absl::StatusOr<int64_t> ParseBytes(absl::string_view text) {
   }
   return absl::InvalidArgumentError(
       absl::StrCat("invalid size \"", text, "\": units are B, KB, MB, GB, TB, PB, EB"));
+}
+
+std::string FormatBytes(int64_t n) {
+  // units.ToString(n, 1024, "iB", "B"): base-1024 digits from the least significant, the zero
+  // ones left out (all but a lone 0).
+  static constexpr const char* kPrefixes[] = {"", "K", "M", "G", "T", "P", "E"};
+  std::string digits[std::size(kPrefixes)];
+  for (size_t i = 0; i < std::size(kPrefixes); ++i) {
+    if (n % 1024 != 0 || (i == 0 && n == 0)) {
+      digits[i] = absl::StrCat(n % 1024, kPrefixes[i], i == 0 ? "B" : "iB");
+    }
+    n /= 1024;
+    if (n == 0) break;
+  }
+  std::string out;
+  for (size_t i = std::size(kPrefixes); i-- > 0;) out += digits[i];
+  return out;
 }
 
 }  // namespace argus

@@ -19,5 +19,8 @@ std::string FormatPromDuration(int64_t ms);
 // Bytes of a base-2 size: a non-negative integer and a unit B, KB, MB, GB, TB, PB or EB
 // (powers of 1024; "KiB"-style spellings accepted too). Errors: InvalidArgument.
 absl::StatusOr<int64_t> ParseBytes(absl::string_view text);
+// units.Base2Bytes.String(): the non-zero base-1024 digits of `n`, largest unit first, each
+// with its unit ("1GiB512MiB", "1KiB1B", "512B"; "0B" for 0; negative digits keep their sign).
+std::string FormatBytes(int64_t n);
 
 }  // namespace argus

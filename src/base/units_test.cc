@@ -1,5 +1,7 @@
 #include "base/units.h"
 
+#include <cstdint>
+
 #include "gtest/gtest.h"
 
 namespace argus {
@@ -34,6 +36,20 @@ TEST(UnitsTest, Base2Bytes) {
   EXPECT_FALSE(ParseBytes("MB").ok());
   EXPECT_FALSE(ParseBytes("1.5GB").ok());
   EXPECT_FALSE(ParseBytes("99999999999EB").ok());
+}
+
+// As units.Base2Bytes(n).String() prints.
+TEST(UnitsTest, FormatBytes) {
+  EXPECT_EQ(FormatBytes(0), "0B");
+  EXPECT_EQ(FormatBytes(512), "512B");
+  EXPECT_EQ(FormatBytes(1024), "1KiB");
+  EXPECT_EQ(FormatBytes(1025), "1KiB1B");
+  EXPECT_EQ(FormatBytes((1LL << 30) + (512LL << 20)), "1GiB512MiB");
+  EXPECT_EQ(FormatBytes((1LL << 30) + 512), "1GiB512B");
+  EXPECT_EQ(FormatBytes(7LL << 60), "7EiB");
+  EXPECT_EQ(FormatBytes(INT64_MAX), "7EiB1023PiB1023TiB1023GiB1023MiB1023KiB1023B");
+  EXPECT_EQ(FormatBytes(-1), "-1B");
+  EXPECT_EQ(FormatBytes(-2048), "-2KiB");
 }
 
 }  // namespace

@@ -59,21 +59,6 @@ void AddStatusEndpoints(http::Server& web, std::map<std::string, std::string> fl
 
 namespace {
 
-// units.Base2Bytes.String(): each whole binary unit, largest first ("1GiB512MiB"), then bytes.
-std::string Base2Bytes(int64_t n) {
-  static constexpr const char* kUnits[] = {"Ei", "Pi", "Ti", "Gi", "Mi", "Ki"};
-  std::string out;
-  for (int i = 0; i < 6; ++i) {
-    const int64_t div = int64_t{1} << (10 * (6 - i));
-    if (n >= div) {
-      absl::StrAppend(&out, n / div, kUnits[i], "B");
-      n %= div;
-    }
-  }
-  if (n > 0 || out.empty()) absl::StrAppend(&out, n, "B");
-  return out;
-}
-
 // The first sample of the family `name` in `families`, or 0.
 double FamilyValue(const std::vector<metrics::FamilySnapshot>& families, absl::string_view name) {
   for (const metrics::FamilySnapshot& f : families) {
@@ -98,7 +83,7 @@ std::string RetentionString(int64_t retention_ms, int64_t retention_bytes) {
   std::string out;
   if (retention_ms != 0) out = FormatPromDuration(retention_ms);
   if (retention_bytes != 0) {
-    absl::StrAppend(&out, out.empty() ? "" : " or ", Base2Bytes(retention_bytes));
+    absl::StrAppend(&out, out.empty() ? "" : " or ", FormatBytes(retention_bytes));
   }
   return out;
 }
