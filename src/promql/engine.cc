@@ -92,7 +92,8 @@ absl::StatusOr<QueryResult> Engine::Exec(storage::Queryable& queryable, parser::
     }
   }
 
-  const absl::Time deadline = absl::Now() + options_.timeout;
+  absl::Time deadline = absl::Now() + options_.timeout;
+  if (params.deadline.has_value()) deadline = std::min(deadline, *params.deadline);
   RETURN_IF_ERROR(gate_->Acquire(deadline, params.cancelled));
   struct Release {
     Gate* gate;

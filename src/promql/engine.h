@@ -6,7 +6,7 @@
 //   InvalidArgument     bad_data  (400)  parse errors, a bad range/step
 //   FailedPrecondition  execution (422)  evaluation errors (many-to-many matching, ...)
 //   ResourceExhausted   execution (422)  more than max_samples samples loaded at once
-//   DeadlineExceeded    timeout   (503)  the query ran longer than `timeout`
+//   DeadlineExceeded    timeout   (503)  the query ran longer than `timeout` or past `deadline`
 //   Cancelled           canceled  (503)  the caller's `cancelled` turned true
 //   anything else       internal  (500)  storage errors
 // The messages are Prometheus's ("query processing would load too many samples into memory
@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,10 @@ struct QueryParams {
   // Polled during evaluation; returning true aborts the query with Cancelled (the HTTP client
   // went away). May be empty.
   std::function<bool()> cancelled;
+  // The caller's own deadline (e.g. the API's `timeout` parameter). The query, its wait for a
+  // concurrency slot included, ends with DeadlineExceeded at the earlier of this and
+  // now + EngineOptions::timeout. Empty: only the engine's timeout applies.
+  std::optional<absl::Time> deadline;
 };
 
 struct QueryResult {

@@ -1,11 +1,10 @@
 // /api/v1/query, /api/v1/query_range and /api/v1/format_query.
+#include <algorithm>
 #include <atomic>
 #include <optional>
 #include <string>
 #include <utility>
 
-#include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "base/status.h"
 #include "http/api/v1/endpoint.h"
 #include "http/api/v1/errors.h"
@@ -33,17 +32,14 @@ absl::StatusOr<std::optional<absl::Time>> Deadline(const Request& req) {
   return absl::Now() + *d;
 }
 
-// Evaluates `expr`, aborting when the client hangs up or the request's deadline passes (a
-// timeout error then, as Prometheus's context deadline gives), and writes the result.
+// Evaluates `expr` (within the deadline `params` carries), aborting when the client hangs up,
+// and writes the result.
 absl::Status Evaluate(const ApiDeps& deps, const Request& req, parser::ExprPtr expr,
-                      promql::QueryParams params, std::optional<absl::Time> deadline,
-                      Reply& reply) {
+                      promql::QueryParams params, Reply& reply) {
   std::atomic<int64_t> next_check_ns{0};
   std::atomic<bool> gone{false};
   params.cancelled = [&] {
-    const absl::Time now = absl::Now();
-    if (deadline.has_value() && now >= *deadline) return true;
-    const int64_t now_ns = absl::ToUnixNanos(now);
+    const int64_t now_ns = absl::ToUnixNanos(absl::Now());
     int64_t due = next_check_ns.load(std::memory_order_relaxed);
     if (now_ns >= due && next_check_ns.compare_exchange_strong(
                              due, now_ns + absl::ToInt64Nanoseconds(kClientCheckInterval))) {
@@ -51,34 +47,22 @@ absl::Status Evaluate(const ApiDeps& deps, const Request& req, parser::ExprPtr e
     }
     return gone.load();
   };
-  absl::StatusOr<promql::QueryResult> r =
-      deps.engine->Exec(*deps.queryable, std::move(expr), params);
-  if (!r.ok()) {
-    const absl::Status& st = r.status();
-    if (absl::IsCancelled(st) && !gone && deadline.has_value() && absl::Now() >= *deadline) {
-      // The engine words a cancellation "query was canceled in <where>".
-      std::string msg(st.message());
-      constexpr absl::string_view kCanceled = "query was canceled in ";
-      if (absl::StartsWith(msg, kCanceled)) {
-        msg = absl::StrCat("query timed out in ", msg.substr(kCanceled.size()));
-      }
-      return absl::DeadlineExceededError(msg);
-    }
-    return st;
-  }
-  AppendQueryData(r->value, reply.data);
-  reply.warnings = std::move(r->warnings);
+  ASSIGN_OR_RETURN(promql::QueryResult r,
+                   deps.engine->Exec(*deps.queryable, std::move(expr), params));
+  AppendQueryData(r.value, reply.data);
+  reply.warnings = std::move(r.warnings);
   return absl::OkStatus();
 }
 
 absl::Status Query(const ApiDeps& deps, const Request& req, Reply& reply) {
   ASSIGN_OR_RETURN(const int64_t t, TimeParam(req, "time", absl::ToUnixMillis(deps.now())));
-  ASSIGN_OR_RETURN(const std::optional<absl::Time> deadline, Deadline(req));
+  ASSIGN_OR_RETURN(std::optional<absl::Time> deadline, Deadline(req));
   absl::StatusOr<parser::ExprPtr> expr = parser::ParseExpr(req.Param("query"));
   if (!expr.ok()) return InvalidParam(expr.status(), "query");
   promql::QueryParams params;
   params.start_ms = params.end_ms = t;
-  return Evaluate(deps, req, *std::move(expr), std::move(params), deadline, reply);
+  params.deadline = deadline;
+  return Evaluate(deps, req, *std::move(expr), std::move(params), reply);
 }
 
 absl::Status QueryRange(const ApiDeps& deps, const Request& req, Reply& reply) {
@@ -105,7 +89,7 @@ absl::Status QueryRange(const ApiDeps& deps, const Request& req, Reply& reply) {
         "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query "
         "resolution (?step=XX)");
   }
-  ASSIGN_OR_RETURN(const std::optional<absl::Time> deadline, Deadline(req));
+  ASSIGN_OR_RETURN(std::optional<absl::Time> deadline, Deadline(req));
   // Unlike the instant query's, the range query's parse errors are not put as parameter errors.
   ASSIGN_OR_RETURN(parser::ExprPtr expr, parser::ParseExpr(req.Param("query")));
   promql::QueryParams params;
@@ -113,7 +97,8 @@ absl::Status QueryRange(const ApiDeps& deps, const Request& req, Reply& reply) {
   params.end_ms = *end;
   // Whole milliseconds; a step under 1 ms (which Prometheus would turn into 0) is 1 ms.
   params.step_ms = std::max<int64_t>(1, absl::ToInt64Milliseconds(*step));
-  return Evaluate(deps, req, std::move(expr), std::move(params), deadline, reply);
+  params.deadline = deadline;
+  return Evaluate(deps, req, std::move(expr), std::move(params), reply);
 }
 
 absl::Status FormatQuery(const Request& req, Reply& reply) {
