@@ -36,7 +36,8 @@ absl::StatusOr<std::optional<absl::Time>> Deadline(const Request& req) {
 // and writes the result.
 absl::Status Evaluate(const ApiDeps& deps, const Request& req, parser::ExprPtr expr,
                       promql::QueryParams params, Reply& reply) {
-  std::atomic<int64_t> next_check_ns{0};
+  // The first look one interval in: only queries running longer ask for the socket.
+  std::atomic<int64_t> next_check_ns{absl::ToUnixNanos(absl::Now() + kClientCheckInterval)};
   std::atomic<bool> gone{false};
   params.cancelled = [&] {
     const int64_t now_ns = absl::ToUnixNanos(absl::Now());
