@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "config/config.h"
 #include "discovery/manager.h"
 #include "metrics/registry.h"
@@ -29,6 +30,12 @@ class ConfigRuntime {
   absl::Status Reload();
 
   std::shared_ptr<const config::Config> Current() const;
+  // Whether the last load of the file (the initial one or a reload) applied.
+  bool LastReloadSuccessful() const { return last_reload_successful_.Value() != 0; }
+  // When the file was last applied, to the second.
+  absl::Time LastReloadSuccessTime() const {
+    return absl::FromUnixSeconds(static_cast<int64_t>(last_reload_success_time_.Value()));
+  }
   const scrape::Manager& scrape() const { return *scrape_; }
 
  private:

@@ -272,9 +272,9 @@ int RunServer(const ServerFlags& flags, std::map<std::string, std::string> flag_
   api.target_metadata = [runtime = rt.get()](absl::string_view metric) {
     return TargetMetadataOf(runtime->scrape(), metric);
   };
-  api.runtime_info = [&registry, start_time,
+  api.runtime_info = [runtime = rt.get(), storage, start_time,
                       retention = RetentionString(opts->retention_ms, opts->retention_bytes)] {
-    return RuntimeInfoNow(registry, start_time, retention);
+    return RuntimeInfoNow(*runtime, *storage, start_time, retention);
   };
   api.tsdb_status = [storage]() -> absl::StatusOr<http::api::TsdbStatus> {
     return TsdbStatusOf(*storage);

@@ -59,14 +59,6 @@ void AddStatusEndpoints(http::Server& web, std::map<std::string, std::string> fl
 
 namespace {
 
-// The first sample of the family `name` in `families`, or 0.
-double FamilyValue(const std::vector<metrics::FamilySnapshot>& families, absl::string_view name) {
-  for (const metrics::FamilySnapshot& f : families) {
-    if (f.name == name && !f.samples.empty()) return f.samples.front().value;
-  }
-  return 0;
-}
-
 int ThreadCount() {
   std::error_code ec;
   int n = 0;
@@ -88,19 +80,15 @@ std::string RetentionString(int64_t retention_ms, int64_t retention_bytes) {
   return out;
 }
 
-http::api::RuntimeInfo RuntimeInfoNow(const metrics::Registry& registry, absl::Time start_time,
-                                      const std::string& storage_retention) {
+http::api::RuntimeInfo RuntimeInfoNow(const ConfigRuntime& config, const tsdb::DB& db,
+                                      absl::Time start_time, const std::string& storage_retention) {
   http::api::RuntimeInfo info;
   info.start_time = start_time;
   std::error_code ec;
   info.cwd = std::filesystem::current_path(ec).string();
-  const std::vector<metrics::FamilySnapshot> families = registry.Gather();
-  info.reload_config_success =
-      FamilyValue(families, "prometheus_config_last_reload_successful") != 0;
-  info.last_config_time = absl::FromUnixSeconds(static_cast<int64_t>(
-      FamilyValue(families, "prometheus_config_last_reload_success_timestamp_seconds")));
-  info.corruption_count =
-      static_cast<int64_t>(FamilyValue(families, "prometheus_tsdb_wal_corruptions_total"));
+  info.reload_config_success = config.LastReloadSuccessful();
+  info.last_config_time = config.LastReloadSuccessTime();
+  info.corruption_count = db.WalCorruptions();
   info.goroutine_count = ThreadCount();
   info.gomaxprocs = static_cast<int>(std::thread::hardware_concurrency());
   const char* gogc = std::getenv("GOGC");

@@ -8,9 +8,9 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/time/time.h"
+#include "cmd/config_runtime.h"
 #include "http/api/v1/api.h"
 #include "http/server.h"
-#include "metrics/registry.h"
 #include "nlohmann/json.hpp"
 #include "tsdb/db/db.h"
 
@@ -30,10 +30,10 @@ void AddStatusEndpoints(http::Server& web, std::map<std::string, std::string> fl
 // either: not set).
 std::string RetentionString(int64_t retention_ms, int64_t retention_bytes);
 
-// The runtime information now: the process's, and the config-reload and WAL-corruption
-// metrics of `registry` (read as Prometheus reads them from its registry).
-http::api::RuntimeInfo RuntimeInfoNow(const metrics::Registry& registry, absl::Time start_time,
-                                      const std::string& storage_retention);
+// The runtime information now: the process's, the last reload of `config` and the WAL
+// corruptions of `db`.
+http::api::RuntimeInfo RuntimeInfoNow(const ConfigRuntime& config, const tsdb::DB& db,
+                                      absl::Time start_time, const std::string& storage_retention);
 
 // The head's cardinality statistics (top 10 of each list).
 http::api::TsdbStatus TsdbStatusOf(const tsdb::DB& db);

@@ -116,6 +116,10 @@ std::vector<std::shared_ptr<block::Block>> DB::BlockSnapshot() const {
   return blocks_;
 }
 
+int64_t DB::WalCorruptions() const {
+  return static_cast<int64_t>(metrics_->wal_corruptions.Value());
+}
+
 std::vector<block::BlockMeta> DB::Blocks() const {
   std::vector<block::BlockMeta> out;
   for (const auto& b : BlockSnapshot()) out.push_back(b->meta());

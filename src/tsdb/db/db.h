@@ -73,6 +73,8 @@ class DB : public storage::Queryable {
   std::vector<block::BlockMeta> Blocks() const;
   const head::Head& head() const { return *head_; }
   const std::string& dir() const { return dir_; }
+  // WAL corruptions found (and repaired) so far (prometheus_tsdb_wal_corruptions_total).
+  int64_t WalCorruptions() const;
   // Stops the background loop and closes the WAL. Idempotent.
   absl::Status Close();
 
