@@ -80,4 +80,9 @@ absl::Status MakeError(ErrorType type, absl::string_view message) {
   return absl::InternalError(message);
 }
 
+absl::Status StorageError(const absl::Status& status) {
+  if (absl::IsCancelled(status) || absl::IsDeadlineExceeded(status)) return status;
+  return MakeError(ErrorType::kExecution, status.message());
+}
+
 }  // namespace argus::http::api

@@ -37,4 +37,10 @@ int HttpStatusOf(ErrorType type);
 // An error of `type` with `message`, as a status whose code the table maps back to `type`.
 absl::Status MakeError(ErrorType type, absl::string_view message);
 
+// A storage error (opening a querier, reading a series set, looking labels up) typed as
+// Prometheus's returnAPIError types it: Cancelled and DeadlineExceeded keep their code
+// (canceled, timeout), anything else is an execution error with the same message.
+// REQUIRES: !status.ok().
+absl::Status StorageError(const absl::Status& status);
+
 }  // namespace argus::http::api

@@ -39,5 +39,16 @@ TEST(ErrorsTest, MakeErrorRoundTrips) {
   }
 }
 
+TEST(ErrorsTest, StorageErrorKeepsCancellationAndTimeoutOnly) {
+  EXPECT_EQ(StorageError(absl::CancelledError("c")), absl::CancelledError("c"));
+  EXPECT_EQ(StorageError(absl::DeadlineExceededError("d")), absl::DeadlineExceededError("d"));
+  for (const absl::Status& st : {absl::InternalError("disk"), absl::DataLossError("disk"),
+                                 absl::UnavailableError("disk"), absl::NotFoundError("disk")}) {
+    const absl::Status got = StorageError(st);
+    EXPECT_EQ(ErrorTypeOf(got.code()), ErrorType::kExecution) << st;
+    EXPECT_EQ(got.message(), "disk");
+  }
+}
+
 }  // namespace
 }  // namespace argus::http::api

@@ -67,13 +67,14 @@ absl::Status Series(const ApiDeps& deps, const Request& req, Reply& reply) {
   ASSIGN_OR_RETURN(const Range r, TimeRange(req));
   absl::StatusOr<MatcherSets> sets = ParseMatchers(selectors);
   if (!sets.ok()) return InvalidParam(sets.status(), "match[]");
-  ASSIGN_OR_RETURN(std::unique_ptr<storage::Querier> q, deps.queryable->NewQuerier(r.start, r.end));
+  absl::StatusOr<std::unique_ptr<storage::Querier>> q = deps.queryable->NewQuerier(r.start, r.end);
+  if (!q.ok()) return StorageError(q.status());
   const storage::SelectHints hints{r.start, r.end};
   std::vector<labels::Labels> found;
   for (const auto& ms : *sets) {
-    std::unique_ptr<storage::SeriesSet> set = q->Select(sets->size() > 1, hints, ms);
+    std::unique_ptr<storage::SeriesSet> set = (*q)->Select(sets->size() > 1, hints, ms);
     while (set->Next()) found.push_back(set->At().labels());
-    RETURN_IF_ERROR(set->status());
+    if (!set->status().ok()) return StorageError(set->status());
   }
   if (sets->size() > 1) {  // merged, each series once
     std::sort(found.begin(), found.end());
@@ -92,11 +93,12 @@ absl::Status Series(const ApiDeps& deps, const Request& req, Reply& reply) {
 absl::Status LabelNames(const ApiDeps& deps, const Request& req, Reply& reply) {
   ASSIGN_OR_RETURN(const Range r, TimeRange(req));
   ASSIGN_OR_RETURN(const MatcherSets sets, ParseMatchers(req.Params("match[]")));
-  ASSIGN_OR_RETURN(std::unique_ptr<storage::Querier> q, deps.queryable->NewQuerier(r.start, r.end));
-  ASSIGN_OR_RETURN(
-      const std::vector<std::string> names,
-      Union(sets, [&q](const std::vector<labels::Matcher>& ms) { return q->LabelNames(ms); }));
-  AppendStringArray(names, reply.data);
+  absl::StatusOr<std::unique_ptr<storage::Querier>> q = deps.queryable->NewQuerier(r.start, r.end);
+  if (!q.ok()) return StorageError(q.status());
+  absl::StatusOr<std::vector<std::string>> names =
+      Union(sets, [&q](const std::vector<labels::Matcher>& ms) { return (*q)->LabelNames(ms); });
+  if (!names.ok()) return StorageError(names.status());
+  AppendStringArray(*names, reply.data);
   return absl::OkStatus();
 }
 
@@ -108,11 +110,11 @@ absl::Status LabelValues(const ApiDeps& deps, const Request& req, Reply& reply) 
   ASSIGN_OR_RETURN(const Range r, TimeRange(req));
   ASSIGN_OR_RETURN(const MatcherSets sets, ParseMatchers(req.Params("match[]")));
   absl::StatusOr<std::unique_ptr<storage::Querier>> q = deps.queryable->NewQuerier(r.start, r.end);
-  if (!q.ok()) return MakeError(ErrorType::kExecution, q.status().message());
+  if (!q.ok()) return StorageError(q.status());
   absl::StatusOr<std::vector<std::string>> values = Union(
       sets,
       [&q, &name](const std::vector<labels::Matcher>& ms) { return (*q)->LabelValues(name, ms); });
-  if (!values.ok()) return MakeError(ErrorType::kExecution, values.status().message());
+  if (!values.ok()) return StorageError(values.status());
   AppendStringArray(*values, reply.data);
   return absl::OkStatus();
 }
