@@ -1,6 +1,5 @@
 #include "http/api/v1/params.h"
 
-#include <charconv>
 #include <cmath>
 #include <limits>
 
@@ -11,18 +10,6 @@
 
 namespace argus::http::api {
 namespace {
-
-// strconv.ParseFloat for the decimal forms clients send (an optional sign, digits with an
-// optional point and exponent, inf/infinity/nan); false for anything else or out of range.
-bool ParseGoFloat(absl::string_view s, double* out) {
-  if (s.empty()) return false;
-  absl::string_view body = s;
-  if (body[0] == '+') body.remove_prefix(1);
-  if (body.empty() || body[0] == '+' || (body[0] == '-' && s[0] == '+')) return false;
-  const char* end = body.data() + body.size();
-  auto [ptr, ec] = std::from_chars(body.data(), end, *out);
-  return ec == std::errc() && ptr == end && body.back() != ')';  // not "nan(...)"
-}
 
 // `n` decimal digits at s[*pos], advancing; false when they are not all digits.
 bool Digits(absl::string_view s, size_t* pos, size_t n, int* out) {
@@ -94,9 +81,10 @@ bool ParseRfc3339(absl::string_view s, int64_t* ms) {
 }  // namespace
 
 absl::StatusOr<int64_t> ParseTime(absl::string_view s) {
-  double f;
   // Beyond ~292 million years int64 nanoseconds overflow in Go too; such input is not a time.
-  if (ParseGoFloat(s, &f) && std::isfinite(f) && std::fabs(f) < 9.2e15) {
+  if (absl::StatusOr<double> parsed = GoParseFloat(s);
+      parsed.ok() && std::isfinite(*parsed) && std::fabs(*parsed) < 9.2e15) {
+    const double f = *parsed;
     const double whole = std::trunc(f);
     const double frac = std::round((f - whole) * 1000) / 1000;
     int64_t sec = static_cast<int64_t>(whole);
@@ -116,8 +104,8 @@ absl::StatusOr<int64_t> ParseTime(absl::string_view s) {
 }
 
 absl::StatusOr<absl::Duration> ParseDuration(absl::string_view s) {
-  double f;
-  if (ParseGoFloat(s, &f) && !std::isnan(f)) {
+  if (absl::StatusOr<double> parsed = GoParseFloat(s); parsed.ok() && !std::isnan(*parsed)) {
+    const double f = *parsed;
     const double ns = f * 1e9;
     // 2^63 is the first double past int64's range.
     if (ns >= 9223372036854775808.0 || ns < -9223372036854775808.0) {

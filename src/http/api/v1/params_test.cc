@@ -88,6 +88,9 @@ TEST(ParamsTest, BadTimes) {
 TEST(ParamsTest, Durations) {
   EXPECT_EQ(*ParseDuration("15"), absl::Seconds(15));
   EXPECT_EQ(*ParseDuration("0.5"), absl::Milliseconds(500));
+  // strconv.ParseFloat's other forms: hexadecimal and '_' between digits.
+  EXPECT_EQ(*ParseDuration("0x1p4"), absl::Seconds(16));
+  EXPECT_EQ(*ParseDuration("1_0"), absl::Seconds(10));
   EXPECT_EQ(*ParseDuration("0.0001"), absl::Microseconds(100));
   EXPECT_EQ(*ParseDuration("-3"), absl::Seconds(-3));
   EXPECT_EQ(*ParseDuration("5m"), absl::Minutes(5));
