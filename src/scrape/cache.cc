@@ -122,9 +122,9 @@ void ScrapeCache::IterDone(bool flush) {
     if (!in_order_) {
       std::swap(last_, cur_);
       cur_ = Scrape();  // rarely needed again: give the memory back
-      // Kept until the order changes again: no growth slack.
-      last_.slots.shrink_to_fit();
-      last_.texts.shrink_to_fit();
+      // Kept until the order changes again: no large growth slack.
+      if (last_.slots.capacity() > last_.slots.size() * 5 / 4) last_.slots.shrink_to_fit();
+      if (last_.texts.capacity() > last_.texts.size() * 5 / 4) last_.texts.shrink_to_fit();
       index_.clear();
     } else if (cursor_ < last_.slots.size()) {  // in order, but the tail vanished
       const Slot* end = cursor_ == 0 ? nullptr : &last_.slots[cursor_ - 1];
