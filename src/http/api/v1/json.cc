@@ -22,31 +22,6 @@ bool Special(unsigned char c) {
   return c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= 0x80;
 }
 
-// Length of the valid UTF-8 sequence at s[i] (REQUIRES: s[i] >= 0x80), or 0 when invalid.
-size_t Utf8Len(absl::string_view s, size_t i) {
-  const unsigned char c = s[i];
-  size_t n;
-  char32_t min;
-  if (c >= 0xc2 && c <= 0xdf) {
-    n = 2, min = 0x80;
-  } else if (c >= 0xe0 && c <= 0xef) {
-    n = 3, min = 0x800;
-  } else if (c >= 0xf0 && c <= 0xf4) {
-    n = 4, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  char32_t r = c & (0x7f >> n);
-  for (size_t k = 1; k < n; ++k) {
-    const unsigned char cc = s[i + k];
-    if ((cc & 0xc0) != 0x80) return 0;
-    r = (r << 6) | (cc & 0x3f);
-  }
-  if (r < min || r > 0x10ffff || (r >= 0xd800 && r <= 0xdfff)) return 0;
-  return n;
-}
-
 void AppendUnicodeEscape(unsigned code, std::string* out) {
   const char buf[6] = {'\\',
                        'u',
@@ -201,18 +176,18 @@ void AppendJsonString(absl::string_view s, std::string* out) {
       continue;
     }
     if (c >= 0x80) {
-      const size_t n = Utf8Len(s, i);
-      if (n == 0) {
+      int n;
+      const char32_t r = DecodeRune(s.substr(i), &n);
+      if (r == kRuneError && n == 1) {
         out->append(s.data() + run, i - run);
         out->append("\\ufffd");
         run = ++i;
         continue;
       }
-      // U+2028 and U+2029 (e2 80 a8/a9) break JavaScript string literals: escaped.
-      if (n == 3 && c == 0xe2 && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-          (s[i + 2] == '\xa8' || s[i + 2] == '\xa9')) {
+      // U+2028 and U+2029 break JavaScript string literals: escaped.
+      if (r == 0x2028 || r == 0x2029) {
         out->append(s.data() + run, i - run);
-        AppendUnicodeEscape(s[i + 2] == '\xa8' ? 0x2028 : 0x2029, out);
+        AppendUnicodeEscape(r, out);
         i += 3;
         run = i;
         continue;
