@@ -181,7 +181,6 @@ void AddDataEndpoints(http::Server& web, const ServerFlags& flags, tsdb::DB& db,
           });
 }
 
-// /-/reload and /-/quit, refused unless --web.enable-lifecycle.
 // What /api/v1/metadata and /api/v1/targets/metadata show: each active target's public labels
 // and the metadata its scrapes keep (only `metric`'s when not empty).
 std::vector<http::api::TargetMetadata> TargetMetadataOf(const scrape::Manager& scrape,
@@ -203,6 +202,7 @@ std::vector<http::api::TargetMetadata> TargetMetadataOf(const scrape::Manager& s
   return out;
 }
 
+// /-/reload and /-/quit, refused unless --web.enable-lifecycle.
 void AddLifecycleEndpoints(http::Server& web, const ServerFlags& flags, ConfigRuntime& rt) {
   const auto lifecycle = [&flags](http::Response& resp) {
     if (flags.enable_lifecycle) return true;
