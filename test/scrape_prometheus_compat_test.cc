@@ -45,6 +45,8 @@ using testing::CommandResult;
 using testing::FreePort;
 using testing::HttpGet;
 using testing::RunCommand;
+using testing::StartServer;
+using testing::TestDir;
 
 constexpr char kPrometheus[] = "/usr/bin/prometheus";
 constexpr char kNodeExporter[] = "/usr/bin/prometheus-node-exporter";
@@ -86,23 +88,22 @@ class SideBySide {
  public:
   SideBySide(const std::string& dir, const std::string& config) : dir_(dir) {
     std::ofstream(dir + "/prometheus.yml") << config;
-    argus_port_ = FreePort();
-    argus_ = std::make_unique<Child>(
-        std::vector<std::string>{ArgusBinary(), "server",
-                                 "--config.file=" + dir + "/prometheus.yml",
-                                 "--storage.tsdb.path=" + dir + "/argus",
-                                 absl::StrCat("--web.listen-address=127.0.0.1:", argus_port_)},
-        dir + "/argus.log");
-    prom_port_ = FreePort();
-    prom_ = std::make_unique<Child>(
-        std::vector<std::string>{kPrometheus, "--config.file=" + dir + "/prometheus.yml",
-                                 "--storage.tsdb.path=" + dir + "/prom",
-                                 absl::StrCat("--web.listen-address=127.0.0.1:", prom_port_)},
-        dir + "/prometheus.log");
   }
-  bool WaitReady(std::string* log) {
-    return argus_->WaitForLog("Server is ready to receive web requests", 30000, log) &&
-           prom_->WaitForLog("Server is ready to receive web requests", 60000, log);
+  // Starts both and waits until they are ready; false (with the log) when one is not.
+  bool Start(std::string* log) {
+    argus_ = StartServer({.command = {ArgusBinary(), "server"},
+                          .config_file = dir_ + "/prometheus.yml",
+                          .data_dir = dir_ + "/argus",
+                          .log_path = dir_ + "/argus.log"},
+                         &argus_port_, log);
+    if (argus_ == nullptr) return false;
+    prom_ = StartServer({.command = {kPrometheus},
+                         .config_file = dir_ + "/prometheus.yml",
+                         .data_dir = dir_ + "/prom",
+                         .log_path = dir_ + "/prometheus.log",
+                         .ready_timeout_ms = 60000},
+                        &prom_port_, log);
+    return prom_ != nullptr;
   }
   // Waits until both have scraped every target of `job` at least `n` times.
   bool WaitForScrapes(const std::string& job, int n) {
@@ -155,13 +156,6 @@ class SideBySide {
   std::map<std::pair<int, std::string>, std::pair<int, std::string>> seen_;
 };
 
-std::string TestDir(const std::string& name) {
-  const std::string dir = ::testing::TempDir() + "/" + name + "_" + std::to_string(::getpid());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
 // The "data" of `path`'s answer (or the whole answer when it is an error), arrays sorted so
 // that the orders Prometheus takes from Go maps do not matter.
 nlohmann::json Normalized(int port, const std::string& path) {
@@ -204,7 +198,7 @@ TEST(ScrapePrometheusCompatTest, NodeExporter) {
                                  "action: drop}\n"
                                  "      - {source_labels: [__name__], regex: 'node_cpu_(.*)', "
                                  "target_label: cpu_metric, replacement: '$1'}\n"));
-  ASSERT_TRUE(s.WaitReady(&log)) << log;
+  ASSERT_TRUE(s.Start(&log)) << log;
   ASSERT_TRUE(s.WaitForScrapes("node", 5));
 
   // While running: the same target, and the same federated label sets (external labels on).
@@ -295,7 +289,7 @@ TEST(ScrapePrometheusCompatTest, StalenessMarkers) {
                                  "    static_configs: [{targets: ['127.0.0.1:",
                                  target.port(), "']}]\n"));
   std::string log;
-  ASSERT_TRUE(s.WaitReady(&log)) << log;
+  ASSERT_TRUE(s.Start(&log)) << log;
   for (int next = 1; next <= 3; ++next) {
     ASSERT_TRUE(s.WaitForScrapes("t", 3 * next)) << "phase " << next - 1;
     std::lock_guard l(mu);
@@ -410,7 +404,7 @@ TEST(ScrapePrometheusCompatTest, Metadata) {
                                  "    static_configs: [{targets: ['",
                                  addr, "']}]\n"));
   std::string log;
-  ASSERT_TRUE(s.WaitReady(&log)) << log;
+  ASSERT_TRUE(s.Start(&log)) << log;
 
   const std::vector<std::string> paths = {
       "/api/v1/metadata",

@@ -23,18 +23,15 @@ namespace {
 
 using testing::ArgusBinary;
 using testing::Child;
-using testing::FreePort;
 using ::testing::HasSubstr;
 using testing::HttpGet;
 using testing::HttpPost;
+using testing::StartServer;
+using testing::TestDir;
 
 class ServerConfigTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = ::testing::TempDir() + "/server_config_test_" + std::to_string(::getpid());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = TestDir("server_config_test"); }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   void WriteConfig(const std::string& text) {
@@ -47,15 +44,17 @@ class ServerConfigTest : public ::testing::Test {
     std::filesystem::rename(dir_ + "/targets.json.tmp", dir_ + "/targets.json");
   }
   std::unique_ptr<Child> Start(bool lifecycle) {
-    port_ = FreePort();
-    std::vector<std::string> argv = {ArgusBinary(), "server",
-                                     "--config.file=" + dir_ + "/prometheus.yml",
-                                     "--storage.tsdb.path=" + dir_ + "/data",
-                                     absl::StrCat("--web.listen-address=127.0.0.1:", port_)};
-    if (lifecycle) argv.push_back("--web.enable-lifecycle");
-    auto c = std::make_unique<Child>(argv, dir_ + "/argus.log");
+    port_ = 0;
     std::string log;
-    EXPECT_TRUE(c->WaitForLog("Server is ready to receive web requests", 30000, &log)) << log;
+    std::unique_ptr<Child> c =
+        StartServer({.command = {ArgusBinary(), "server"},
+                     .config_file = dir_ + "/prometheus.yml",
+                     .data_dir = dir_ + "/data",
+                     .extra_flags = lifecycle ? std::vector<std::string>{"--web.enable-lifecycle"}
+                                              : std::vector<std::string>{},
+                     .log_path = dir_ + "/argus.log"},
+                    &port_, &log);
+    EXPECT_NE(c, nullptr) << log;
     return c;
   }
   // "pool instance" of every active target.
@@ -97,6 +96,7 @@ TEST_F(ServerConfigTest, FileDiscoveryAndReloads) {
                    "    file_sd_configs: [{files: ['",
                    dir_, "/targets.json'], refresh_interval: 1s}]\n"));
   std::unique_ptr<Child> server = Start(/*lifecycle=*/true);
+  ASSERT_NE(server, nullptr);
   EXPECT_EQ(WaitForTargets({"files 127.0.0.1:1", "files 127.0.0.1:2"}),
             (std::set<std::string>{"files 127.0.0.1:1", "files 127.0.0.1:2"}));
   EXPECT_THAT(ConfigYaml(), HasSubstr("cluster: c1"));
@@ -156,6 +156,7 @@ TEST_F(ServerConfigTest, FileDiscoveryAndReloads) {
 TEST_F(ServerConfigTest, LifecycleEndpointsNeedTheFlag) {
   WriteConfig("");
   std::unique_ptr<Child> server = Start(/*lifecycle=*/false);
+  ASSERT_NE(server, nullptr);
   std::string body;
   EXPECT_EQ(HttpPost(port_, "/-/reload", "", &body), 403);
   EXPECT_THAT(body, HasSubstr("Lifecycle API is not enabled."));
@@ -163,6 +164,7 @@ TEST_F(ServerConfigTest, LifecycleEndpointsNeedTheFlag) {
   EXPECT_EQ(server->Stop(SIGTERM), 0);
 
   server = Start(/*lifecycle=*/true);
+  ASSERT_NE(server, nullptr);
   EXPECT_EQ(HttpPost(port_, "/-/quit", "", &body), 200);
   std::string log;
   EXPECT_TRUE(server->WaitForLog("See you next time!", 20000, &log)) << log;

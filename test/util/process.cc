@@ -11,10 +11,13 @@
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
 #include "httplib.h"
 
 namespace argus::testing {
@@ -139,6 +142,27 @@ int FreePort() {
   }
   ::close(fd);
   return port;
+}
+
+std::string TestDir(const std::string& name) {
+  const std::string dir = ::testing::TempDir() + "/" + name + "_" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+std::unique_ptr<Child> StartServer(const ServerSpec& spec, int* port, std::string* log) {
+  if (*port == 0) *port = FreePort();
+  std::vector<std::string> argv = spec.command;
+  argv.push_back("--config.file=" + spec.config_file);
+  argv.push_back("--storage.tsdb.path=" + spec.data_dir);
+  argv.push_back(absl::StrCat("--web.listen-address=127.0.0.1:", *port));
+  argv.insert(argv.end(), spec.extra_flags.begin(), spec.extra_flags.end());
+  auto child = std::make_unique<Child>(argv, spec.log_path);
+  if (!child->WaitForLog("Server is ready to receive web requests", spec.ready_timeout_ms, log)) {
+    return nullptr;
+  }
+  return child;
 }
 
 std::string UrlEncode(const std::string& s) {

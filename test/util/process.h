@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,25 @@ std::string ArgusBinary();
 
 // A TCP port on 127.0.0.1 that was free a moment ago (for peers that cannot listen on port 0).
 int FreePort();
+
+// An empty directory <gtest TempDir>/<name>_<pid> (whatever was there before is removed).
+std::string TestDir(const std::string& name);
+
+// How StartServer runs `argus server` or Prometheus.
+struct ServerSpec {
+  std::vector<std::string> command;      // program and subcommand: {ArgusBinary(), "server"}
+  std::string config_file;               // --config.file
+  std::string data_dir;                  // --storage.tsdb.path
+  std::vector<std::string> extra_flags;  // appended after the others
+  std::string log_path;                  // its stdout and stderr
+  int ready_timeout_ms = 30000;
+};
+
+// Starts `spec` listening on 127.0.0.1:*port (when *port is 0, a FreePort() is picked and stored
+// in *port) and waits until its log says "Server is ready to receive web requests" (what both
+// Argus and Prometheus log once their API answers). Returns nullptr, with the child killed and
+// its log in *log, when that does not happen within spec.ready_timeout_ms.
+std::unique_ptr<Child> StartServer(const ServerSpec& spec, int* port, std::string* log);
 
 // Percent-encodes everything but RFC 3986 unreserved characters (for query parameters).
 std::string UrlEncode(const std::string& s);
