@@ -9,11 +9,11 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <set>
 #include <string>
 
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "base/yaml.h"
 #include "gtest/gtest.h"
 #include "model/relabel/relabel.h"
@@ -109,9 +109,7 @@ labels::Labels Finish(const labels::Labels& relabeled) {
 TEST(RelabelPrometheusCompatTest, SameLabelsAndDropsAsPrometheus) {
   ASSERT_TRUE(std::filesystem::exists(kPrometheus))
       << kPrometheus << " is missing: install Debian's prometheus package (2.42)";
-  const std::string dir = ::testing::TempDir() + "/relabel_compat_" + std::to_string(::getpid());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const std::string dir = testing::TestDir("relabel_compat");
   struct Cleanup {
     std::string dir;
     ~Cleanup() { std::filesystem::remove_all(dir); }
@@ -126,13 +124,16 @@ TEST(RelabelPrometheusCompatTest, SameLabelsAndDropsAsPrometheus) {
   ASSERT_TRUE(rules.ok()) << rules.status();
   ASSERT_EQ(rules->size(), 15u);
 
-  const int port = testing::FreePort();
-  testing::Child prom({kPrometheus, "--config.file=" + dir + "/prometheus.yml",
-                       "--storage.tsdb.path=" + dir + "/data",
-                       absl::StrCat("--web.listen-address=127.0.0.1:", port)},
-                      dir + "/prometheus.log");
+  int port = 0;
   std::string log;
-  ASSERT_TRUE(prom.WaitForLog("Server is ready to receive web requests", 60000, &log)) << log;
+  std::unique_ptr<testing::Child> prom =
+      testing::StartServer({.command = {kPrometheus},
+                            .config_file = dir + "/prometheus.yml",
+                            .data_dir = dir + "/data",
+                            .log_path = dir + "/prometheus.log",
+                            .ready_timeout_ms = 60000},
+                           &port, &log);
+  ASSERT_NE(prom, nullptr) << log;
   std::string body;
   nlohmann::json targets;
   for (int i = 0; i < 50; ++i) {  // discovery reaches the API shortly after start
@@ -168,7 +169,7 @@ TEST(RelabelPrometheusCompatTest, SameLabelsAndDropsAsPrometheus) {
   }
   EXPECT_EQ(ours, theirs) << body;
   EXPECT_EQ(dropped, 2);
-  EXPECT_EQ(prom.Stop(SIGTERM), 0);
+  EXPECT_EQ(prom->Stop(SIGTERM), 0);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <regex>
 #include <set>
 #include <string>
@@ -31,6 +32,8 @@ using testing::CommandResult;
 using testing::FreePort;
 using testing::HttpGet;
 using testing::RunCommand;
+using testing::StartServer;
+using testing::TestDir;
 
 constexpr char kPrometheus[] = "/usr/bin/prometheus";
 
@@ -53,26 +56,24 @@ int Writes(const std::string& metrics) {
 TEST(RemotePrometheusCompatTest, PrometheusWritesIntoAndReadsFromArgus) {
   ASSERT_TRUE(std::filesystem::exists(kPrometheus))
       << kPrometheus << " is missing: install Debian's prometheus package (2.42)";
-  const std::string dir =
-      ::testing::TempDir() + "/remote_write_compat_" + std::to_string(::getpid());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const std::string dir = TestDir("remote_write_compat");
   struct Cleanup {
     std::string dir;
     ~Cleanup() { std::filesystem::remove_all(dir); }
   } cleanup{dir};
 
-  const int argus_port = FreePort();
+  int argus_port = 0;
   std::ofstream(dir + "/argus.yml") << "";  // scrapes nothing: it only receives
-  Child argus({ArgusBinary(), "server", "--storage.tsdb.path=" + dir + "/argus",
-               "--config.file=" + dir + "/argus.yml",
-               absl::StrCat("--web.listen-address=127.0.0.1:", argus_port),
-               "--web.enable-remote-write-receiver"},
-              dir + "/argus.log");
   std::string log;
-  ASSERT_TRUE(argus.WaitForLog("Server is ready to receive web requests", 30000, &log)) << log;
+  std::unique_ptr<Child> argus = StartServer({.command = {ArgusBinary(), "server"},
+                                              .config_file = dir + "/argus.yml",
+                                              .data_dir = dir + "/argus",
+                                              .extra_flags = {"--web.enable-remote-write-receiver"},
+                                              .log_path = dir + "/argus.log"},
+                                             &argus_port, &log);
+  ASSERT_NE(argus, nullptr) << log;
 
-  const int prom_port = FreePort();
+  int prom_port = FreePort();
   std::ofstream(dir + "/prometheus.yml") << absl::StrCat(
       "global:\n  scrape_interval: 1s\n"
       "scrape_configs:\n  - job_name: prometheus\n    static_configs:\n"
@@ -81,11 +82,13 @@ TEST(RemotePrometheusCompatTest, PrometheusWritesIntoAndReadsFromArgus) {
       "']\n"
       "remote_write:\n  - url: http://127.0.0.1:",
       argus_port, "/api/v1/write\n    queue_config:\n      batch_send_deadline: 500ms\n");
-  Child prom({kPrometheus, "--config.file=" + dir + "/prometheus.yml",
-              "--storage.tsdb.path=" + dir + "/prom",
-              absl::StrCat("--web.listen-address=127.0.0.1:", prom_port)},
-             dir + "/prometheus.log");
-  ASSERT_TRUE(prom.WaitForLog("Server is ready to receive web requests", 60000, &log)) << log;
+  std::unique_ptr<Child> prom = StartServer({.command = {kPrometheus},
+                                             .config_file = dir + "/prometheus.yml",
+                                             .data_dir = dir + "/prom",
+                                             .log_path = dir + "/prometheus.log",
+                                             .ready_timeout_ms = 60000},
+                                            &prom_port, &log);
+  ASSERT_NE(prom, nullptr) << log;
 
   std::string metrics;
   for (int i = 0; i < 150 && Writes(metrics) < 5; ++i) {
@@ -94,7 +97,7 @@ TEST(RemotePrometheusCompatTest, PrometheusWritesIntoAndReadsFromArgus) {
   }
   ASSERT_GE(Writes(metrics), 5) << metrics;
 
-  const int reader_port = FreePort();
+  int reader_port = 0;
   // The reader also federates from Argus: its own `up` for that job says whether it could
   // parse Argus's /federate answer.
   std::ofstream(dir + "/reader.yml") << absl::StrCat(
@@ -106,11 +109,13 @@ TEST(RemotePrometheusCompatTest, PrometheusWritesIntoAndReadsFromArgus) {
       "']\n"
       "remote_read:\n  - url: http://127.0.0.1:",
       argus_port, "/api/v1/read\n    read_recent: true\n");
-  Child reader({kPrometheus, "--config.file=" + dir + "/reader.yml",
-                "--storage.tsdb.path=" + dir + "/reader",
-                absl::StrCat("--web.listen-address=127.0.0.1:", reader_port)},
-               dir + "/reader.log");
-  ASSERT_TRUE(reader.WaitForLog("Server is ready to receive web requests", 60000, &log)) << log;
+  std::unique_ptr<Child> reader = StartServer({.command = {kPrometheus},
+                                               .config_file = dir + "/reader.yml",
+                                               .data_dir = dir + "/reader",
+                                               .log_path = dir + "/reader.log",
+                                               .ready_timeout_ms = 60000},
+                                              &reader_port, &log);
+  ASSERT_NE(reader, nullptr) << log;
   std::string body;
   ASSERT_EQ(
       HttpGet(reader_port,
@@ -140,9 +145,9 @@ TEST(RemotePrometheusCompatTest, PrometheusWritesIntoAndReadsFromArgus) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   EXPECT_NE(fed.find("\"result\":[{"), std::string::npos) << fed;
-  EXPECT_EQ(reader.Stop(SIGTERM), 0);
-  EXPECT_EQ(prom.Stop(SIGTERM), 0);  // flushes what it still queues
-  EXPECT_EQ(argus.Stop(SIGTERM), 0);
+  EXPECT_EQ(reader->Stop(SIGTERM), 0);
+  EXPECT_EQ(prom->Stop(SIGTERM), 0);  // flushes what it still queues
+  EXPECT_EQ(argus->Stop(SIGTERM), 0);
 
   CommandResult theirs = RunCommand({"promtool", "tsdb", "dump", dir + "/prom"});
   ASSERT_EQ(theirs.exit_code, 0) << theirs.output;
