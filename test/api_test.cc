@@ -33,9 +33,7 @@ struct Reply {
 class ApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(::testing::TempDir() + "/api_test_" + std::to_string(::getpid()));
-    std::filesystem::remove_all(*dir_);
-    std::filesystem::create_directories(*dir_);
+    dir_ = new std::string(testing::TestDir("api_test"));
     std::ofstream om(*dir_ + "/data.om");
     om << "# TYPE http_requests_total counter\n";
     for (const char* job : {"api", "web"}) {
@@ -56,13 +54,15 @@ class ApiTest : public ::testing::Test {
     std::ofstream(*dir_ + "/prometheus.yml")
         << "global: {scrape_interval: 1s}\nscrape_configs:\n- job_name: argus\n"
         << "  static_configs: [{targets: ['127.0.0.1:" << port_ << "']}]\n";
-    server_ = new testing::Child(
-        {testing::ArgusBinary(), "server", "--config.file=" + *dir_ + "/prometheus.yml",
-         "--storage.tsdb.path=" + *dir_ + "/data",
-         absl::StrCat("--web.listen-address=127.0.0.1:", port_), "--query.max-samples=400"},
-        *dir_ + "/argus.log");
     std::string log;
-    ASSERT_TRUE(server_->WaitForLog("Server is ready to receive web requests", 30000, &log)) << log;
+    server_ = testing::StartServer({.command = {testing::ArgusBinary(), "server"},
+                                    .config_file = *dir_ + "/prometheus.yml",
+                                    .data_dir = *dir_ + "/data",
+                                    .extra_flags = {"--query.max-samples=400"},
+                                    .log_path = *dir_ + "/argus.log"},
+                                   &port_, &log)
+                  .release();
+    ASSERT_NE(server_, nullptr) << log;
   }
   static void TearDownTestSuite() {
     delete server_;

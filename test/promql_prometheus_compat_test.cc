@@ -15,7 +15,6 @@
 // Env: PROMQL_COMPAT_PEER=prometheus runs a second Prometheus in argus's place (checks the
 // harness itself: must pass); PROMQL_COMPAT_FILTER=substring runs only matching queries.
 #include <signal.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -110,9 +109,7 @@ std::vector<std::string> LoadCorpus() {
 class PromqlCompatTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(::testing::TempDir() + "/promql_compat_" + std::to_string(getpid()));
-    std::filesystem::remove_all(*dir_);
-    std::filesystem::create_directories(*dir_);
+    dir_ = new std::string(TestDir("promql_compat"));
     {
       std::ofstream om(*dir_ + "/in.om");
       promql_compat::DataSpec spec;
@@ -133,13 +130,13 @@ class PromqlCompatTest : public ::testing::Test {
     std::ofstream(*dir_ + "/prometheus.yml") << "global:\n  scrape_interval: 1h\n";
     const char* peer = std::getenv("PROMQL_COMPAT_PEER");
     const bool peer_is_prometheus = peer != nullptr && std::string(peer) == "prometheus";
-    prom_ = Start({kPrometheus}, "prom", &prom_port_);
+    std::string log;
+    prom_ = Start({kPrometheus}, "prom", &prom_port_, &log);
+    ASSERT_NE(prom_, nullptr) << log;
     argus_ = Start(peer_is_prometheus ? std::vector<std::string>{kPrometheus}
                                       : std::vector<std::string>{ArgusBinary(), "server"},
-                   "argus", &argus_port_);
-    std::string log;
-    ASSERT_TRUE(prom_->WaitForLog("Server is ready to receive web requests", 60000, &log)) << log;
-    ASSERT_TRUE(argus_->WaitForLog("Server is ready to receive web requests", 60000, &log)) << log;
+                   "argus", &argus_port_, &log);
+    ASSERT_NE(argus_, nullptr) << log;
   }
   static void TearDownTestSuite() {
     argus_.reset();
@@ -148,14 +145,16 @@ class PromqlCompatTest : public ::testing::Test {
     delete dir_;
   }
 
-  static std::unique_ptr<Child> Start(std::vector<std::string> argv, const std::string& side,
-                                      int* port) {
-    *port = FreePort();
-    argv.push_back("--config.file=" + *dir_ + "/prometheus.yml");
-    argv.push_back("--storage.tsdb.path=" + *dir_ + "/" + side);
-    argv.push_back("--storage.tsdb.retention.time=100y");
-    argv.push_back(absl::StrCat("--web.listen-address=127.0.0.1:", *port));
-    return std::make_unique<Child>(argv, *dir_ + "/" + side + ".log");
+  // Starts `command` on the copy `side` and waits until it is ready (nullptr and its log if not).
+  static std::unique_ptr<Child> Start(std::vector<std::string> command, const std::string& side,
+                                      int* port, std::string* log) {
+    return StartServer({.command = std::move(command),
+                        .config_file = *dir_ + "/prometheus.yml",
+                        .data_dir = *dir_ + "/" + side,
+                        .extra_flags = {"--storage.tsdb.retention.time=100y"},
+                        .log_path = *dir_ + "/" + side + ".log",
+                        .ready_timeout_ms = 60000},
+                       port, log);
   }
 
   static std::string* dir_;
