@@ -36,6 +36,7 @@
 #      ARGUS=$BUILD/src/cmd/argus PROMETHEUS=/usr/bin/prometheus (empty skips a side)
 #      READY_TIMEOUT=600 (s, for the series to appear) TMPDIR=/tmp KEEP=0 (1 keeps the logs)
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 TARGETS=${TARGETS:-20}
 SERIES_PER_TARGET=${SERIES_PER_TARGET:-5000}
 INTERVAL=${INTERVAL:-5}
@@ -79,12 +80,9 @@ if (( mem_kib < need_kib )); then
   echo "warning: $((mem_kib / 1024)) MiB available; Prometheus needs ~2.5 KiB per series, plus its garbage" >&2
 fi
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-median() { sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
 clk_tck=$(getconf CLK_TCK)
 # utime + stime of PID in seconds (fields 14 and 15 of /proc/PID/stat, counted after "(comm)").
 cpu_seconds() { sed 's/.*) //' "/proc/$1/stat" | awk -v hz="$clk_tck" '{printf "%.2f", ($12 + $13) / hz}'; }
-rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 # The sum of metric $2's samples on server $1's /metrics (all label sets).
 metric() {
   curl -fsS --max-time 30 "http://127.0.0.1:${port[$1]}/metrics" |
@@ -121,11 +119,7 @@ fail() {  # fail SIDE RUN MESSAGE
 }
 wait_series() {  # wait_series SIDE RUN: until the head holds every target's series
   local s=$1 deadline=$((SECONDS + READY_TIMEOUT)) n=0
-  until curl -fsS "http://127.0.0.1:${port[$s]}/-/ready" >/dev/null 2>&1; do
-    kill -0 "${pid[$s]}" 2>/dev/null || fail "$s" "$2" "exited before it was ready"
-    (( SECONDS < deadline )) || fail "$s" "$2" "not ready after ${READY_TIMEOUT}s"
-    sleep 0.5
-  done
+  wait_ready "${port[$s]}" "${pid[$s]}" "$READY_TIMEOUT" || fail "$s" "$2" "not ready"
   while n=$(metric "$s" prometheus_tsdb_head_series 2>/dev/null) || n=0; (( n < series_total )); do
     kill -0 "${pid[$s]}" 2>/dev/null || fail "$s" "$2" "exited"
     (( SECONDS < deadline )) || fail "$s" "$2" "only $n of $series_total series after ${READY_TIMEOUT}s"
@@ -155,7 +149,7 @@ measure() {
     cpu=$(echo "$(cpu_seconds "${pid[$s]}") - ${c0[$s]}" | bc -l)
     samples=$(( $(metric "$s" prometheus_tsdb_head_samples_appended_total) - ${n0[$s]} ))
     series=$(metric "$s" prometheus_tsdb_head_series)
-    rss=$(rss_kib "${pid[$s]}")
+    rss=$(status_kib "${pid[$s]}" VmRSS)
     echo "$run $s $cpu $samples $series $rss" >>"$work/results"
     printf 'run %d %-10s cpu %7.2f s  samples %10d  head series %8d  RSS %6d MiB\n' \
       "$run" "$s" "$cpu" "$samples" "$series" $((rss / 1024))

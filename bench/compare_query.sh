@@ -23,6 +23,7 @@
 #      PROMETHEUS=/usr/bin/prometheus TMPDIR=/tmp KEEP=0 (1 keeps the data and logs)
 #      READY_TIMEOUT=600 (s, for a server to open its blocks)
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 SETS=${SETS:-"10000:24:30 100000:6:60"}
 RANGES=${RANGES:-"1h:15s 6h:60s 24h:5m 7d:30m"}
 RUNS=${RUNS:-7}
@@ -62,13 +63,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-median() { sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
 seconds_of() {  # a Prometheus duration (s, m, h, d) in seconds
   local n=${1%[smhd]}
   case $1 in *s) echo "$n" ;; *m) echo $((n * 60)) ;; *h) echo $((n * 3600)) ;; *d) echo $((n * 86400)) ;; esac
 }
-status_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 
 start_server() {  # start_server SIDE DATA_DIR
   local s=$1 bin
@@ -78,15 +76,11 @@ start_server() {  # start_server SIDE DATA_DIR
     --storage.tsdb.retention.time=100y --web.listen-address=127.0.0.1:"${port[$s]}" \
     >"$work/$s.log" 2>&1 &
   pid[$s]=$!
-  local waited=0
-  until curl -fsS -o /dev/null "http://127.0.0.1:${port[$s]}/-/ready" 2>/dev/null; do
-    if ! kill -0 "${pid[$s]}" 2>/dev/null || ((waited++ > READY_TIMEOUT * 10)); then
-      echo "$s did not become ready; last lines of its log:" >&2
-      tail -20 "$work/$s.log" >&2
-      exit 1
-    fi
-    sleep 0.1
-  done
+  if ! wait_ready "${port[$s]}" "${pid[$s]}" "$READY_TIMEOUT"; then
+    echo "$s did not become ready; last lines of its log:" >&2
+    tail -20 "$work/$s.log" >&2
+    exit 1
+  fi
 }
 stop_server() {
   kill -TERM "${pid[$1]}" 2>/dev/null || true
