@@ -32,7 +32,8 @@ void AppendUnicodeEscape(unsigned code, std::string* out) {
   out->append(buf, 6);
 }
 
-// Writes the timestamp `ms` as AppendTimestamp does to `p`; returns the end.
+// Writes the sample timestamp `ms` to `p` as seconds, the fraction in exactly three digits when
+// not zero (1435781451.781, 1.500, -0.005, 12): jsonutil.MarshalTimestamp; returns the end.
 char* WriteTimestamp(int64_t ms, char* p) {
   uint64_t t = static_cast<uint64_t>(ms);
   if (ms < 0) {
@@ -51,7 +52,9 @@ char* WriteTimestamp(int64_t ms, char* p) {
   return p;
 }
 
-// Writes the quoted sample value `v` as AppendSampleValue does to `p`; returns the end.
+// Writes the sample value `v` to `p` as a quoted string (jsonutil.MarshalValue): strconv 'f' -1,
+// but in exponent form below 1e-6 and from 1e21 in magnitude ("1e-07", "1e+21"); "NaN", "+Inf",
+// "-Inf". Returns the end.
 char* WriteSampleValue(double v, char* p) {
   *p++ = '"';
   if (std::isnan(v)) {
@@ -219,16 +222,6 @@ void AppendJsonString(absl::string_view s, std::string* out) {
   }
   out->append(s.data() + run, s.size() - run);
   out->push_back('"');
-}
-
-void AppendTimestamp(int64_t ms, std::string* out) {
-  char buf[kMaxPointChars];
-  out->append(buf, WriteTimestamp(ms, buf) - buf);
-}
-
-void AppendSampleValue(double v, std::string* out) {
-  char buf[kMaxPointChars];
-  out->append(buf, WriteSampleValue(v, buf) - buf);
 }
 
 void AppendLabels(const labels::Labels& lset, std::string* out) {

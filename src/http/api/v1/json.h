@@ -17,14 +17,6 @@ namespace argus::http::api {
 // bytes and < > & U+2028 U+2029 as \u00xx / \u2028, each invalid UTF-8 byte as \ufffd.
 void AppendJsonString(absl::string_view s, std::string* out);
 
-// A sample timestamp (ms) as seconds, the fraction in exactly three digits when not zero
-// (1435781451.781, 1.500, -0.005, 12): jsonutil.MarshalTimestamp.
-void AppendTimestamp(int64_t ms, std::string* out);
-
-// A sample value as a quoted string (jsonutil.MarshalValue): strconv 'f' -1, but in exponent
-// form below 1e-6 and from 1e21 in magnitude ("1e-07", "1e+21"); "NaN", "+Inf", "-Inf".
-void AppendSampleValue(double v, std::string* out);
-
 // A label set as a JSON object in label order ({"__name__":"up","job":"a"}).
 void AppendLabels(const labels::Labels& lset, std::string* out);
 
@@ -32,8 +24,10 @@ void AppendLabels(const labels::Labels& lset, std::string* out);
 void AppendStringArray(const std::vector<std::string>& values, std::string* out);
 
 // A query result as /api/v1/query writes it: {"resultType":"vector","result":[...]} with
-// "value"/"values" pairs [t,"v"] per sample or series, and [t,"v"] for a scalar or string
-// (whose timestamps print as encoding/json floats: 1.5, not 1.500).
+// "value"/"values" pairs [t,"v"] per sample or series (t in seconds, the fraction in exactly
+// three digits when not zero, as jsonutil.MarshalTimestamp; v as jsonutil.MarshalValue:
+// strconv 'f' -1 but in exponent form below 1e-6 and from 1e21 in magnitude, "NaN", "+Inf"), and
+// [t,"v"] for a scalar or string (whose timestamps print as encoding/json floats: 1.5, not 1.500).
 void AppendQueryData(const promql::Value& value, std::string* out);
 
 }  // namespace argus::http::api

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 
 #include "gtest/gtest.h"
 
@@ -15,23 +16,25 @@ std::string Str(absl::string_view s) {
   return out;
 }
 
-std::string Ts(int64_t ms) {
-  std::string out;
-  AppendTimestamp(ms, &out);
-  return out;
-}
-
-std::string Val(double v) {
-  std::string out;
-  AppendSampleValue(v, &out);
-  return out;
-}
-
 std::string Data(const promql::Value& v) {
   std::string out;
   AppendQueryData(v, &out);
   return out;
 }
+
+// The timestamp and the quoted value of the "value" pair AppendQueryData writes for a one-sample
+// vector.
+std::pair<std::string, std::string> Pair(int64_t ms, double v) {
+  const std::string data = Data(promql::Vector{promql::Sample{labels::Labels(), ms, v}});
+  const size_t open = data.find(R"("value":[)") + 9;
+  const size_t comma = data.find(',', open);
+  const size_t close = data.find(']', comma);
+  return {data.substr(open, comma - open), data.substr(comma + 1, close - comma - 1)};
+}
+
+std::string Ts(int64_t ms) { return Pair(ms, 0).first; }
+
+std::string Val(double v) { return Pair(0, v).second; }
 
 // Expected strings are what Go's encoding/json and jsoniter (Prometheus 2.42) write.
 TEST(JsonTest, StringEscapes) {
