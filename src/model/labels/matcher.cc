@@ -33,10 +33,7 @@ absl::StatusOr<Matcher> Matcher::Create(MatchType type, std::string name, std::s
   if (type != MatchType::kRegexMatch && type != MatchType::kRegexNoMatch) return m;
 
   absl::StatusOr<std::unique_ptr<const RE2>> re = CompileAnchored(m.value_);
-  if (!re.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid regular expression ", GoQuote(m.value_),
-                                                   ": ", re.status().message()));
-  }
+  if (!re.ok()) return re.status();
   m.re_ = *std::move(re);
   const absl::string_view v = m.value_;
   if (v == ".*") {

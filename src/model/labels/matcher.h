@@ -22,7 +22,8 @@ enum class MatchType { kEqual, kNotEqual, kRegexMatch, kRegexNoMatch };
 // Immutable after construction; thread-safe. Cheap to copy (the compiled regex is shared).
 class Matcher {
  public:
-  // Errors: InvalidArgument naming the regex when it does not compile.
+  // Errors: as labels.NewMatcher, the regexp package's InvalidArgument (`error parsing regexp:
+  // ...`) when the regex does not compile.
   static absl::StatusOr<Matcher> Create(MatchType type, std::string name, std::string value);
 
   MatchType type() const { return type_; }

@@ -38,8 +38,12 @@ class SelectorParser {
         ASSIGN_OR_RETURN(MatchType type, Op());
         Skip();
         ASSIGN_OR_RETURN(std::string value, Value());
-        absl::StatusOr<Matcher> m = Matcher::Create(type, std::move(name), std::move(value));
-        if (!m.ok()) return Annotate(m.status(), absl::StrCat("selector ", s_));
+        absl::StatusOr<Matcher> m = Matcher::Create(type, std::move(name), value);
+        if (!m.ok()) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("selector ", s_, ": invalid regular expression ", GoQuote(value), ": ",
+                           m.status().message()));
+        }
         out.push_back(*std::move(m));
         Skip();
         if (pos_ < s_.size() && s_[pos_] == ',') {
