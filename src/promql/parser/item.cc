@@ -3,14 +3,11 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "base/go_strconv.h"
 #include "promql/parser/lexer.h"
 
 namespace argus::promql::parser {
 namespace {
-
-constexpr char32_t kRuneError = 0xFFFD;
 
 // ItemTypeStr of lex.go: the types whose items describe themselves without a type word.
 bool HasTypeStr(ItemType t) {
@@ -79,38 +76,6 @@ std::string ItemString(const Item& item) {
 
 }  // namespace
 
-char32_t DecodeRune(absl::string_view s, int* width) {
-  const auto b0 = static_cast<unsigned char>(s[0]);
-  *width = 1;
-  if (b0 < 0x80) return b0;
-  int n;
-  char32_t r, min;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    n = 2, r = b0 & 0x1F, min = 0x80;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    n = 3, r = b0 & 0x0F, min = 0x800;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    n = 4, r = b0 & 0x07, min = 0x10000;
-  } else {
-    return kRuneError;
-  }
-  if (static_cast<int>(s.size()) < n) return kRuneError;
-  for (int i = 1; i < n; ++i) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    if ((b & 0xC0) != 0x80) return kRuneError;
-    r = (r << 6) | (b & 0x3F);
-  }
-  if (r < min || r > 0x10FFFF || (r >= 0xD800 && r < 0xE000)) return kRuneError;
-  *width = n;
-  return r;
-}
-
-bool IsPrintRune(char32_t r) {
-  if (r < 0x20 || (r >= 0x7F && r < 0xA0) || r == 0xAD) return false;
-  if (r >= 0xD800 && r < 0xE000) return false;
-  return r <= 0x10FFFF && (r & 0xFFFE) != 0xFFFE;
-}
-
 bool IsOperatorItem(ItemType t) { return t >= ItemType::kAdd && t <= ItemType::kAtan2; }
 bool IsAggregatorItem(ItemType t) { return t >= ItemType::kAvg && t <= ItemType::kTopk; }
 bool IsKeywordItem(ItemType t) { return t >= ItemType::kBool && t <= ItemType::kWithout; }
@@ -155,40 +120,6 @@ std::string ItemDesc(const Item& item) {
   if (HasTypeStr(item.type)) return ItemString(item);
   if (item.type == ItemType::kEOF) return TypeDesc(item.type);
   return absl::StrCat(TypeDesc(item.type), " ", ItemString(item));
-}
-
-std::string GoQuoteRune(char32_t r) {
-  if (r > 0x10FFFF || (r >= 0xD800 && r < 0xE000)) r = kRuneError;
-  switch (r) {
-    case '\a':
-      return "'\\a'";
-    case '\b':
-      return "'\\b'";
-    case '\f':
-      return "'\\f'";
-    case '\n':
-      return "'\\n'";
-    case '\r':
-      return "'\\r'";
-    case '\t':
-      return "'\\t'";
-    case '\v':
-      return "'\\v'";
-    case '\\':
-      return "'\\\\'";
-    case '\'':
-      return "'\\''";
-    default:
-      break;
-  }
-  if (IsPrintRune(r)) {
-    std::string s = "'";
-    AppendUtf8(r, &s);
-    return s + "'";
-  }
-  if (r < 0x20 || r == 0x7F) return absl::StrFormat("'\\x%02x'", static_cast<uint32_t>(r));
-  if (r < 0x10000) return absl::StrFormat("'\\u%04x'", static_cast<uint32_t>(r));
-  return absl::StrFormat("'\\U%08x'", static_cast<uint32_t>(r));
 }
 
 }  // namespace argus::promql::parser

@@ -4,7 +4,6 @@
 #include <optional>
 #include <utility>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -14,7 +13,6 @@ namespace argus::promql::parser {
 namespace {
 
 constexpr char32_t kEofRune = static_cast<char32_t>(-1);
-constexpr char32_t kRuneError = 0xFFFD;
 
 bool IsSpace(char32_t r) { return r == ' ' || r == '\t' || r == '\n' || r == '\r'; }
 bool IsDigit(char32_t r) { return r >= '0' && r <= '9'; }
@@ -24,7 +22,7 @@ bool IsAlphaNumeric(char32_t r) { return IsAlpha(r) || IsDigit(r); }
 // fmt's %#U: "U+0071 'q'" (the character only when printable).
 std::string GoRuneU(char32_t r) {
   std::string s = absl::StrFormat("U+%04X", static_cast<uint32_t>(r));
-  if (IsPrintRune(r)) {
+  if (GoIsPrint(r)) {
     s += " '";
     AppendUtf8(r, &s);
     s += "'";
@@ -432,9 +430,8 @@ Item Lexer::LexKeywordOrIdentifier() {
   } while (IsAlphaNumeric(r) || r == ':');
   Backup();
   const absl::string_view word = input_.substr(start_, pos_ - start_);
-  const std::string lower = absl::AsciiStrToLower(word);
   for (const Keyword& k : kKeywords) {
-    if (k.word == lower) return Emit(k.type);
+    if (absl::EqualsIgnoreCase(k.word, word)) return Emit(k.type);
   }
   return Emit(absl::StrContains(word, ':') ? ItemType::kMetricIdentifier : ItemType::kIdentifier);
 }

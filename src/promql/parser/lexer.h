@@ -94,15 +94,6 @@ struct Item {
 // `"("`, `<op:+>`, `<aggr:sum>`, `<by>`, `end of input`, `number "1"`.
 std::string ItemDesc(const Item& item);
 
-// utf8.DecodeRuneInString of s (non-empty): the rune and its width; (0xFFFD, 1) for an
-// invalid or truncated form.
-char32_t DecodeRune(absl::string_view s, int* width);
-// An approximation of unicode.IsPrint, good for error messages.
-bool IsPrintRune(char32_t r);
-
-// fmt's %q of a rune: a single-quoted Go character literal ('a', '\n', '\x00', '�').
-std::string GoQuoteRune(char32_t r);
-
 class Lexer {
  public:
   explicit Lexer(absl::string_view input) : input_(input) {}

@@ -3,9 +3,10 @@
 #include <memory>
 #include <utility>
 
-#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "base/go_strconv.h"
+#include "metrics/registry.h"
 #include "promql/parser/functions.h"
 #include "promql/parser/parser_impl.h"
 
@@ -110,17 +111,6 @@ Op AggregateOp(ItemType t) {
   }
 }
 
-// isLabel of lex.go: [a-zA-Z_][a-zA-Z0-9_]*.
-bool IsLabelName(absl::string_view s) {
-  if (s.empty()) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    const bool alpha = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (!alpha && !(i > 0 && c >= '0' && c <= '9')) return false;
-  }
-  return true;
-}
-
 // Items that can begin an expression.
 bool CanStartExpr(ItemType t) {
   switch (t) {
@@ -164,7 +154,7 @@ ExprPtr Parser::ParseUnary() {
   const Item sign = Next();
   const Item& operand = Peek();
   if (t == ItemType::kAdd && operand.type == ItemType::kNumber &&
-      absl::AsciiStrToLower(operand.val) == "inf") {
+      absl::EqualsIgnoreCase(operand.val, "inf")) {
     // "+Inf" is how Print writes an infinite literal, so it reads back as that literal even
     // before ^ (where Prometheus would parse +(Inf ^ x), equal in value, and print "++Inf ^ x").
     ExprPtr e = ParsePostfix(ParsePrimary());
@@ -293,7 +283,7 @@ bool Parser::ParseGroupingLabels(std::vector<std::string>* out) {
       return false;
     }
     Next();
-    if (!IsLabelName(label.val)) {
+    if (!metrics::IsValidLabelName(label.val)) {
       UnexpectedItem(label, kCtx, "label");
       return false;
     }

@@ -2,16 +2,11 @@
 // (numbers, durations, strings) as generated_parser.y's actions read them.
 #include <cmath>
 #include <cstdint>
-#include <cstdlib>
 #include <memory>
 #include <string>
 #include <utility>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/strings/strip.h"
 #include "base/go_strconv.h"
 #include "base/units.h"
 #include "model/labels/selector.h"
@@ -52,43 +47,16 @@ std::optional<int64_t> GoParseIntBase0(absl::string_view s) {
   return static_cast<int64_t>(v);
 }
 
-// Decimal float syntax that strconv.ParseFloat accepts from the lexer's number items.
-bool IsDecimalFloat(absl::string_view s) {
-  size_t i = 0, mant = 0;
-  while (i < s.size() && absl::ascii_isdigit(s[i])) ++i, ++mant;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    while (i < s.size() && absl::ascii_isdigit(s[i])) ++i, ++mant;
-  }
-  if (mant == 0) return false;
-  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-    size_t exp = 0;
-    while (i < s.size() && absl::ascii_isdigit(s[i])) ++i, ++exp;
-    if (exp == 0) return false;
-  }
-  return i == s.size();
-}
-
 }  // namespace
 
 std::optional<double> Parser::ParseNumberItem(const Item& item) {
-  const absl::string_view s = item.val;
-  if (std::optional<int64_t> i = GoParseIntBase0(s)) return static_cast<double>(*i);
-  const std::string lower = absl::AsciiStrToLower(s);
-  if (lower == "inf") return HUGE_VAL;
-  if (lower == "nan") return std::nan("");
-  const auto fail = [&](absl::string_view why) {
-    Fail(item.pos,
-         absl::StrCat("error parsing number: strconv.ParseFloat: parsing ", GoQuote(s), ": ", why));
+  if (std::optional<int64_t> i = GoParseIntBase0(item.val)) return static_cast<double>(*i);
+  absl::StatusOr<double> f = GoParseFloat(item.val);
+  if (!f.ok()) {
+    Fail(item.pos, absl::StrCat("error parsing number: ", f.status().message()));
     return std::nullopt;
-  };
-  if (!IsDecimalFloat(s)) return fail("invalid syntax");
-  const std::string str(s);
-  const double v = std::strtod(str.c_str(), nullptr);
-  if (std::isinf(v)) return fail("value out of range");
-  return v;
+  }
+  return *f;
 }
 
 std::optional<int64_t> Parser::ParseDurationItem(const Item& item) {
@@ -177,12 +145,10 @@ bool Parser::ParseLabelMatchers(VectorSelector* vs) {
     Next();
     std::optional<std::string> v = UnquoteItem(value);
     if (!v.has_value()) return false;
-    const std::string regex_prefix = "invalid regular expression " + GoQuote(*v) + ": ";
     absl::StatusOr<labels::Matcher> m =
         labels::Matcher::Create(type, std::string(label.val), *std::move(v));
     if (!m.ok()) {
-      // Prometheus shows the regexp package's error alone ("error parsing regexp: ...").
-      Fail(label.pos, std::string(absl::StripPrefix(m.status().message(), regex_prefix)));
+      Fail(label.pos, std::string(m.status().message()));
       return false;
     }
     vs->matchers.push_back(*std::move(m));
@@ -237,16 +203,22 @@ ExprPtr Parser::ParseOffset(ExprPtr e) {
   Next();
   std::optional<int64_t> ms = ParseDurationItem(d);
   if (!ms.has_value()) return nullptr;
-  int64_t* offset = nullptr;
+  int64_t* original = nullptr;
+  int64_t* effective = nullptr;
   switch (e->kind) {
     case NodeKind::kVectorSelector:
-      offset = &As<VectorSelector>(*e).original_offset_ms;
+      original = &As<VectorSelector>(*e).original_offset_ms;
+      effective = &As<VectorSelector>(*e).offset_ms;
       break;
-    case NodeKind::kMatrixSelector:
-      offset = &As<VectorSelector>(*As<MatrixSelector>(*e).vector_selector).original_offset_ms;
+    case NodeKind::kMatrixSelector: {
+      auto& vs = As<VectorSelector>(*As<MatrixSelector>(*e).vector_selector);
+      original = &vs.original_offset_ms;
+      effective = &vs.offset_ms;
       break;
+    }
     case NodeKind::kSubquery:
-      offset = &As<SubqueryExpr>(*e).original_offset_ms;
+      original = &As<SubqueryExpr>(*e).original_offset_ms;
+      effective = &As<SubqueryExpr>(*e).offset_ms;
       break;
     default:
       Fail(e->pos,
@@ -254,18 +226,11 @@ ExprPtr Parser::ParseOffset(ExprPtr e) {
            "selector or a subquery");
       return nullptr;
   }
-  if (*offset != 0) {
+  if (*original != 0) {
     Fail(e->pos, "offset may not be set multiple times");
     return nullptr;
   }
-  *offset = negative ? -*ms : *ms;
-  if (e->kind == NodeKind::kVectorSelector) {
-    As<VectorSelector>(*e).offset_ms = *offset;
-  } else if (e->kind == NodeKind::kMatrixSelector) {
-    As<VectorSelector>(*As<MatrixSelector>(*e).vector_selector).offset_ms = *offset;
-  } else {
-    As<SubqueryExpr>(*e).offset_ms = *offset;
-  }
+  *original = *effective = negative ? -*ms : *ms;
   e->pos.end = last_closing_;
   return e;
 }
@@ -307,10 +272,7 @@ ExprPtr Parser::ParseAt(ExprPtr e) {
     ts = negative ? -*v : *v;
     if (std::isinf(ts) || std::isnan(ts) || ts >= 9223372036854775807.0 ||
         ts <= -9223372036854775808.0) {
-      Fail(e->pos, absl::StrFormat("timestamp out of bounds for @ modifier: %s",
-                                   std::isnan(ts)   ? "NaN"
-                                   : std::isinf(ts) ? (ts > 0 ? "+Inf" : "-Inf")
-                                                    : absl::StrFormat("%f", ts)));
+      Fail(e->pos, "timestamp out of bounds for @ modifier: " + GoFormatFixed(ts));
       return nullptr;
     }
   }
@@ -343,11 +305,7 @@ ExprPtr Parser::ParseAt(ExprPtr e) {
   }
   *target = at;
   if (at == AtModifier::kTimestamp) {
-    // timestamp.FromFloatSeconds; Go turns an out-of-range conversion into MinInt64.
-    const double ms = std::round(ts * 1000.0);
-    *target_ms = (ms >= 9223372036854775807.0 || ms < -9223372036854775808.0)
-                     ? INT64_MIN
-                     : static_cast<int64_t>(ms);
+    *target_ms = GoFloatToInt64(std::round(ts * 1000.0));  // timestamp.FromFloatSeconds
   }
   e->pos.end = last_closing_;
   return e;
