@@ -1,17 +1,13 @@
 #include "promql/promqltest/go_number.h"
 
-#include <cerrno>
-#include <cmath>
 #include <cstdint>
-#include <cstdlib>
 #include <limits>
 #include <optional>
-#include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/go_strconv.h"
 
 namespace argus::promql::promqltest {
 namespace {
@@ -81,72 +77,15 @@ std::optional<int64_t> GoParseInt(absl::string_view s) {
   return static_cast<int64_t>(n);
 }
 
-// Go's special(): [+-]inf, [+-]infinity, nan (unsigned), any letter case.
-std::optional<double> GoSpecialFloat(absl::string_view s) {
-  double sign = 1;
-  bool signed_ = false;
-  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
-    sign = s[0] == '-' ? -1 : 1;
-    signed_ = true;
-    s.remove_prefix(1);
-  }
-  if (absl::EqualsIgnoreCase(s, "inf") || absl::EqualsIgnoreCase(s, "infinity")) {
-    return sign * std::numeric_limits<double>::infinity();
-  }
-  if (!signed_ && absl::EqualsIgnoreCase(s, "nan")) return std::nan("");
-  return std::nullopt;
-}
-
-// Whether `s` (after its sign) has Go's float syntax: digits[.digits][e[+-]digits] with at
-// least one mantissa digit, or 0x hexdigits[.hexdigits]p[+-]digits.
-bool GoFloatSyntax(absl::string_view s) {
-  if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.remove_prefix(1);
-  bool hex = s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-  if (hex) s.remove_prefix(2);
-  const int base = hex ? 16 : 10;
-  size_t i = 0;
-  int mantissa_digits = 0;
-  bool dot = false;
-  for (; i < s.size(); ++i) {
-    if (s[i] == '.' && !dot) {
-      dot = true;
-    } else if (DigitValue(s[i]) < base) {
-      ++mantissa_digits;
-    } else {
-      break;
-    }
-  }
-  if (mantissa_digits == 0) return false;
-  const char exp_char = hex ? 'p' : 'e';
-  if (i == s.size()) return !hex;  // hex mantissas need an exponent
-  if (absl::ascii_tolower(static_cast<unsigned char>(s[i])) != exp_char) return false;
-  ++i;
-  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-  if (i == s.size()) return false;
-  for (; i < s.size(); ++i) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 absl::StatusOr<double> ParseGoNumber(absl::string_view s) {
   if (std::optional<int64_t> n = GoParseInt(s)) return static_cast<double>(*n);
-  if (std::optional<double> f = GoSpecialFloat(s)) return *f;
-  if (GoFloatSyntax(s)) {
-    const std::string copy(s);
-    errno = 0;
-    char* end = nullptr;
-    double v = std::strtod(copy.c_str(), &end);
-    if (end == copy.c_str() + copy.size() && !std::isinf(v)) return v;
-    if (std::isinf(v)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "error parsing number: strconv.ParseFloat: parsing \"", s, "\": value out of range"));
-    }
+  absl::StatusOr<double> f = GoParseFloat(s);
+  if (!f.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("error parsing number: ", f.status().message()));
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "error parsing number: strconv.ParseFloat: parsing \"", s, "\": invalid syntax"));
+  return *f;
 }
 
 }  // namespace argus::promql::promqltest
