@@ -69,9 +69,4 @@ std::optional<MetricMetadata> MetadataStore::Get(absl::string_view metric) const
   return MetricMetadata{it->first, it->second.type, it->second.help, it->second.unit};
 }
 
-size_t MetadataStore::size() const {
-  std::lock_guard l(mu_);
-  return families_.size();
-}
-
 }  // namespace argus::scrape

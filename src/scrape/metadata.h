@@ -42,7 +42,6 @@ class MetadataStore {
   std::vector<MetricMetadata> List() const;
   // Reader side: the metadata of `metric`, if known.
   std::optional<MetricMetadata> Get(absl::string_view metric) const;
-  size_t size() const;
 
  private:
   struct Family {

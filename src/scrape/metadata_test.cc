@@ -135,7 +135,7 @@ TEST(MetadataStoreTest, ReadersRunWhileTheWriterChangesIt) {
     if (i % 100 == 99) store.EndIter();
   }
   reader.join();
-  EXPECT_EQ(store.size(), 50u);
+  EXPECT_EQ(store.List().size(), 50u);
 }
 
 }  // namespace

@@ -20,6 +20,17 @@ const char* ValueTypeName(ValueType t) {
   return "none";
 }
 
+const char* DocumentedType(ValueType t) {
+  switch (t) {
+    case ValueType::kVector:
+      return "instant vector";
+    case ValueType::kMatrix:
+      return "range vector";
+    default:
+      return ValueTypeName(t);
+  }
+}
+
 const char* OpName(Op op) {
   switch (op) {
     case Op::kLor:

@@ -18,6 +18,9 @@ namespace argus::promql::parser {
 enum class ValueType { kNone, kVector, kScalar, kMatrix, kString };
 // "vector", "scalar", "matrix", "string" (and "none"), as in errors and the API's resultType.
 const char* ValueTypeName(ValueType t);
+// parser.DocumentedType: "instant vector" and "range vector" for vectors and matrices, else
+// ValueTypeName (how type errors name a type).
+const char* DocumentedType(ValueType t);
 
 // Byte offsets [start, end) into the query text.
 struct PositionRange {

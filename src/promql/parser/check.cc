@@ -11,18 +11,6 @@
 namespace argus::promql::parser {
 namespace {
 
-// DocumentedType of value.go.
-const char* DocumentedType(ValueType t) {
-  switch (t) {
-    case ValueType::kVector:
-      return "instant vector";
-    case ValueType::kMatrix:
-      return "range vector";
-    default:
-      return ValueTypeName(t);
-  }
-}
-
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 }  // namespace
