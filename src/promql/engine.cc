@@ -46,22 +46,6 @@ struct Engine::Gate {
   }
 };
 
-namespace {
-
-// The type as Prometheus documents it in errors (parser.DocumentedType).
-const char* DocumentedType(parser::ValueType t) {
-  switch (t) {
-    case parser::ValueType::kVector:
-      return "instant vector";
-    case parser::ValueType::kMatrix:
-      return "range vector";
-    default:
-      return parser::ValueTypeName(t);
-  }
-}
-
-}  // namespace
-
 Engine::Engine(EngineOptions options) : options_(options), gate_(std::make_unique<Gate>()) {
   gate_->max = options_.max_concurrency;
 }
@@ -83,7 +67,7 @@ absl::StatusOr<QueryResult> Engine::Exec(storage::Queryable& queryable, parser::
   if (!instant) {
     if (type != parser::ValueType::kVector && type != parser::ValueType::kScalar) {
       return absl::InvalidArgumentError(absl::StrCat("invalid expression type \"",
-                                                     DocumentedType(type),
+                                                     parser::DocumentedType(type),
                                                      "\" for range query, must be Scalar or "
                                                      "instant Vector"));
     }
