@@ -250,7 +250,7 @@ absl::StatusOr<Matrix> Evaluator::EvalAggregate(parser::AggregateExpr& e) {
   StepAccounting acc{q_.current_samples, 0};
   Matrix param;
   if (e.param != nullptr) {
-    parser::Expr& p = UnwrapExpr(*e.param);
+    parser::Expr& p = parser::Unwrap(*e.param);
     if (p.kind == parser::NodeKind::kStringLiteral) {
       ASSIGN_OR_RETURN(Matrix input, EvalMatrix(*e.expr));
       acc.temp = q_.current_samples;

@@ -41,13 +41,13 @@ bool ContainsSameLabelset(const Matrix& m) {
 
 absl::StatusOr<Matrix> Evaluator::EvalCall(parser::Call& e) {
   if (e.func->name == "timestamp") {
-    parser::Expr& arg = UnwrapExpr(*e.args[0]);
+    parser::Expr& arg = parser::Unwrap(*e.args[0]);
     if (arg.kind == NodeKind::kVectorSelector) {
       return EvalTimestampOfSelector(As<parser::VectorSelector>(arg));
     }
   }
   for (size_t i = 0; i < e.args.size(); ++i) {
-    const NodeKind kind = UnwrapExpr(*e.args[i]).kind;
+    const NodeKind kind = parser::Unwrap(*e.args[i]).kind;
     if (kind == NodeKind::kMatrixSelector || kind == NodeKind::kSubquery) {
       return EvalRangeCall(e, i);
     }
@@ -67,7 +67,7 @@ absl::StatusOr<Matrix> Evaluator::EvalRangeCall(parser::Call& e, size_t matrix_a
     vals[i] = Vector{Sample{}};
   }
 
-  parser::Expr& arg = UnwrapExpr(*e.args[matrix_arg]);
+  parser::Expr& arg = parser::Unwrap(*e.args[matrix_arg]);
   int64_t range_ms = 0;
   int64_t offset_ms = 0;
   Matrix subquery_result;

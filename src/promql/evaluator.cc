@@ -41,29 +41,6 @@ absl::Status SameLabelsetError() {
   return EvalError("vector cannot contain metrics with the same labelset");
 }
 
-labels::Labels DropMetricName(const labels::Labels& l) {
-  if (!l.Has(labels::kMetricName)) return l;
-  std::vector<labels::Label> kept;
-  kept.reserve(l.size());
-  for (const labels::Label& label : l) {
-    if (label.name != labels::kMetricName) kept.push_back(label);
-  }
-  return labels::Labels::FromSorted(std::move(kept));
-}
-
-parser::Expr& UnwrapExpr(parser::Expr& e) {
-  parser::Expr* cur = &e;
-  while (true) {
-    if (cur->kind == NodeKind::kParen) {
-      cur = As<parser::ParenExpr>(*cur).expr.get();
-    } else if (cur->kind == NodeKind::kStepInvariant) {
-      cur = As<parser::StepInvariantExpr>(*cur).expr.get();
-    } else {
-      return *cur;
-    }
-  }
-}
-
 // --- SampleCursor -------------------------------------------------------------------------
 
 SampleCursor::SampleCursor(std::unique_ptr<storage::SampleIterator> it) : it_(std::move(it)) {
@@ -192,7 +169,7 @@ Matrix OutputCollector::Take() {
 absl::StatusOr<Value> Evaluator::Eval(parser::Expr& e) {
   if (e.Type() == parser::ValueType::kString) {
     RETURN_IF_ERROR(q_.CheckDone());
-    return String{start_, As<parser::StringLiteral>(UnwrapExpr(e)).value};
+    return String{start_, As<parser::StringLiteral>(parser::Unwrap(e)).value};
   }
   ASSIGN_OR_RETURN(Matrix m, EvalMatrix(e));
   return Value(std::move(m));
@@ -243,7 +220,7 @@ absl::StatusOr<Matrix> Evaluator::EvalStepInvariant(parser::StepInvariantExpr& e
   if (inner.kind == NodeKind::kNumberLiteral) return EvalMatrix(inner);
   Evaluator once(q_, start_, start_, interval_);
   ASSIGN_OR_RETURN(Matrix m, once.EvalMatrix(inner));
-  const NodeKind kind = UnwrapExpr(inner).kind;
+  const NodeKind kind = parser::Unwrap(inner).kind;
   // A range's points keep their own timestamps; nothing to replicate.
   if (kind == NodeKind::kMatrixSelector || kind == NodeKind::kSubquery) return m;
   for (Series& s : m) {

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "model/labels/labels.h"
+#include "promql/functions/functions.h"
 #include "promql/parser/ast.h"
 #include "promql/value.h"
 #include "storage/storage.h"
@@ -48,9 +49,6 @@ absl::Status EvalError(std::string message);
 
 // EvalError "vector cannot contain metrics with the same labelset".
 absl::Status SameLabelsetError();
-
-// `l` without __name__.
-labels::Labels DropMetricName(const labels::Labels& l);
 
 class SampleCursor;
 
@@ -239,8 +237,5 @@ class Evaluator {
   QueryState& q_;
   int64_t start_, end_, interval_;
 };
-
-// `e` without enclosing parentheses and step-invariant markers.
-parser::Expr& UnwrapExpr(parser::Expr& e);
 
 }  // namespace argus::promql::engine_internal

@@ -6,7 +6,6 @@
 #include <optional>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "promql/parser/functions.h"
 
 namespace argus::promql::engine_internal {
@@ -17,16 +16,6 @@ using parser::AtModifier;
 using parser::Expr;
 using parser::ExprPtr;
 using parser::NodeKind;
-
-// Functions whose value changes with the evaluation time even when their arguments do not
-// (AtModifierUnsafeFunctions).
-bool AtModifierUnsafe(absl::string_view name) {
-  static constexpr absl::string_view kUnsafe[] = {
-      "days_in_month", "day_of_month", "day_of_week",    "day_of_year", "hour",      "minute",
-      "month",         "year",         "predict_linear", "time",        "timestamp",
-  };
-  return std::find(std::begin(kUnsafe), std::end(kUnsafe), name) != std::end(kUnsafe);
-}
 
 void Wrap(ExprPtr& e) {
   auto si = std::make_unique<parser::StepInvariantExpr>();
@@ -62,7 +51,7 @@ bool Preprocess(Expr& e, int64_t start_ms, int64_t end_ms) {
     }
     case NodeKind::kCall: {
       auto& c = As<parser::Call>(e);
-      bool invariant = !AtModifierUnsafe(c.func->name);
+      bool invariant = !parser::IsAtModifierUnsafe(c.func->name);
       std::vector<bool> arg_invariant(c.args.size());
       for (size_t i = 0; i < c.args.size(); ++i) {
         arg_invariant[i] = Preprocess(*c.args[i], start_ms, end_ms);
@@ -101,42 +90,10 @@ bool Preprocess(Expr& e, int64_t start_ms, int64_t end_ms) {
 template <typename Fn>
 void Walk(Expr& e, std::vector<const parser::SubqueryExpr*>& path, Fn& fn) {
   fn(e, path);
-  switch (e.kind) {
-    case NodeKind::kAggregate: {
-      auto& a = As<parser::AggregateExpr>(e);
-      if (a.param != nullptr) Walk(*a.param, path, fn);
-      Walk(*a.expr, path, fn);
-      break;
-    }
-    case NodeKind::kBinary:
-      Walk(*As<parser::BinaryExpr>(e).lhs, path, fn);
-      Walk(*As<parser::BinaryExpr>(e).rhs, path, fn);
-      break;
-    case NodeKind::kCall:
-      for (ExprPtr& arg : As<parser::Call>(e).args) Walk(*arg, path, fn);
-      break;
-    case NodeKind::kMatrixSelector:
-      Walk(*As<parser::MatrixSelector>(e).vector_selector, path, fn);
-      break;
-    case NodeKind::kSubquery:
-      path.push_back(&As<parser::SubqueryExpr>(e));
-      Walk(*As<parser::SubqueryExpr>(e).expr, path, fn);
-      path.pop_back();
-      break;
-    case NodeKind::kParen:
-      Walk(*As<parser::ParenExpr>(e).expr, path, fn);
-      break;
-    case NodeKind::kUnary:
-      Walk(*As<parser::UnaryExpr>(e).expr, path, fn);
-      break;
-    case NodeKind::kStepInvariant:
-      Walk(*As<parser::StepInvariantExpr>(e).expr, path, fn);
-      break;
-    case NodeKind::kNumberLiteral:
-    case NodeKind::kStringLiteral:
-    case NodeKind::kVectorSelector:
-      break;
-  }
+  const bool subquery = e.kind == NodeKind::kSubquery;
+  if (subquery) path.push_back(&As<parser::SubqueryExpr>(e));
+  parser::ForEachChild(e, [&](Expr& child) { Walk(child, path, fn); });
+  if (subquery) path.pop_back();
 }
 
 // The summed offsets and ranges of the subqueries in `path`, restarting at the innermost one

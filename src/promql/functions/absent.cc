@@ -9,7 +9,7 @@
 namespace argus::promql {
 
 labels::Labels AbsentLabels(const parser::Expr& arg) {
-  const parser::Expr& e = functions_internal::Unwrap(arg);
+  const parser::Expr& e = parser::Unwrap(arg);
   const parser::Expr* vs = nullptr;
   if (e.kind == parser::NodeKind::kVectorSelector) {
     vs = &e;

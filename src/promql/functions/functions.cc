@@ -1,5 +1,9 @@
 #include "promql/functions/functions.h"
 
+#include <utility>
+#include <vector>
+
+#include "absl/algorithm/container.h"
 #include "absl/container/flat_hash_map.h"
 #include "promql/functions/internal.h"
 
@@ -18,6 +22,21 @@ FunctionCall LookupFunctionCall(absl::string_view name) {
   }();
   auto it = kTable->find(name);
   return it == kTable->end() ? nullptr : it->second;
+}
+
+labels::Labels LabelsWithout(const labels::Labels& l,
+                             std::initializer_list<absl::string_view> names) {
+  std::vector<labels::Label> kept;
+  kept.reserve(l.size());
+  for (const labels::Label& label : l) {
+    if (!absl::c_linear_search(names, label.name)) kept.push_back(label);
+  }
+  return labels::Labels::FromSorted(std::move(kept));
+}
+
+labels::Labels DropMetricName(const labels::Labels& l) {
+  if (!l.Has(labels::kMetricName)) return l;
+  return LabelsWithout(l, {labels::kMetricName});
 }
 
 }  // namespace argus::promql

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <span>
 
@@ -49,5 +50,12 @@ using FunctionCall = void (*)(std::span<const Value* const> vals,
 // The implementation of the function called `name`, or nullptr when the engine handles it
 // itself (none today).
 FunctionCall LookupFunctionCall(absl::string_view name);
+
+// `l` without the labels called one of `names`.
+labels::Labels LabelsWithout(const labels::Labels& l,
+                             std::initializer_list<absl::string_view> names);
+
+// `l` without __name__, as functions and arithmetic label their results.
+labels::Labels DropMetricName(const labels::Labels& l);
 
 }  // namespace argus::promql

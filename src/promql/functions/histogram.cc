@@ -80,16 +80,6 @@ double BucketQuantile(double q, std::vector<Bucket>& buckets) {
   return start + (end - start) * (rank / count);
 }
 
-// The labels of a bucket series' histogram: without __name__ and le.
-labels::Labels HistogramLabels(const labels::Labels& l) {
-  std::vector<labels::Label> kept;
-  kept.reserve(l.size());
-  for (const labels::Label& label : l) {
-    if (label.name != labels::kMetricName && label.name != kBucketLabel) kept.push_back(label);
-  }
-  return labels::Labels::FromSorted(std::move(kept));
-}
-
 // histogram_quantile(q, buckets): one sample per histogram, i.e. per label set but `le`
 // (__name__ included); series whose `le` is missing or not a number are ignored.
 void HistogramQuantile(std::span<const Value* const> vals, std::span<const parser::ExprPtr>,
@@ -105,7 +95,8 @@ void HistogramQuantile(std::span<const Value* const> vals, std::span<const parse
       if (l.name != kBucketLabel) hasher.Add(l.name, l.value);
     }
     auto [it, inserted] = st.group_index.try_emplace(hasher.Finish(), st.groups.size());
-    if (inserted) st.groups.push_back({HistogramLabels(s.metric), {}});
+    if (inserted)
+      st.groups.push_back({LabelsWithout(s.metric, {labels::kMetricName, kBucketLabel}), {}});
     st.groups[it->second].buckets.push_back({*upper_bound, s.v});
   }
   for (FunctionState::BucketGroup& g : st.groups) {

@@ -9,21 +9,8 @@ FunctionState& State(EvalNodeHelper& enh) {
   return *enh.state;
 }
 
-const parser::Expr& Unwrap(const parser::Expr& e) {
-  const parser::Expr* cur = &e;
-  while (true) {
-    if (cur->kind == parser::NodeKind::kParen) {
-      cur = parser::As<parser::ParenExpr>(*cur).expr.get();
-    } else if (cur->kind == parser::NodeKind::kStepInvariant) {
-      cur = parser::As<parser::StepInvariantExpr>(*cur).expr.get();
-    } else {
-      return *cur;
-    }
-  }
-}
-
 absl::string_view StringArg(std::span<const parser::ExprPtr> args, size_t i) {
-  return parser::As<parser::StringLiteral>(Unwrap(*args[i])).value;
+  return parser::As<parser::StringLiteral>(parser::Unwrap(*args[i])).value;
 }
 
 const Vector& VectorArg(std::span<const Value* const> vals, size_t i) {
@@ -37,7 +24,7 @@ const Series& RangeArg(std::span<const Value* const> vals, size_t i) {
 }
 
 RangeWindow WindowOf(const parser::Expr& arg) {
-  const parser::Expr& e = Unwrap(arg);
+  const parser::Expr& e = parser::Unwrap(arg);
   if (e.kind == parser::NodeKind::kSubquery) {
     const auto& sq = parser::As<parser::SubqueryExpr>(e);
     return {sq.range_ms, sq.offset_ms};
@@ -48,14 +35,7 @@ RangeWindow WindowOf(const parser::Expr& arg) {
 
 const labels::Labels& DropMetricName(EvalNodeHelper& enh, const labels::Labels& l) {
   auto [it, inserted] = State(enh).labels_cache.try_emplace(l.Hash());
-  if (inserted) {
-    std::vector<labels::Label> kept;
-    kept.reserve(l.size());
-    for (const labels::Label& label : l) {
-      if (label.name != labels::kMetricName) kept.push_back(label);
-    }
-    it->second = labels::Labels::FromSorted(std::move(kept));
-  }
+  if (inserted) it->second = promql::DropMetricName(l);
   return it->second;
 }
 

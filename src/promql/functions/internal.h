@@ -52,9 +52,6 @@ namespace functions_internal {
 // The node's caches, created on first use.
 FunctionState& State(EvalNodeHelper& enh);
 
-// `e` without enclosing parentheses and step-invariant markers.
-const parser::Expr& Unwrap(const parser::Expr& e);
-
 // The literal of the string argument `i`. REQUIRES: the parser typed it as a string.
 absl::string_view StringArg(std::span<const parser::ExprPtr> args, size_t i);
 

@@ -109,6 +109,21 @@ bool IsComparisonOp(Op op) {
 
 bool IsSetOp(Op op) { return op == Op::kLand || op == Op::kLor || op == Op::kLunless; }
 
+const Expr& Unwrap(const Expr& e) {
+  const Expr* cur = &e;
+  while (true) {
+    if (cur->kind == NodeKind::kParen) {
+      cur = As<ParenExpr>(*cur).expr.get();
+    } else if (cur->kind == NodeKind::kStepInvariant) {
+      cur = As<StepInvariantExpr>(*cur).expr.get();
+    } else {
+      return *cur;
+    }
+  }
+}
+
+Expr& Unwrap(Expr& e) { return const_cast<Expr&>(Unwrap(static_cast<const Expr&>(e))); }
+
 ValueType Expr::Type() const {
   switch (kind) {
     case NodeKind::kAggregate:

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "model/labels/matcher.h"
@@ -203,6 +204,51 @@ const T& As(const Expr& e) {
 template <typename T>
 T& As(Expr& e) {
   return static_cast<T&>(e);
+}
+
+// `e` without enclosing parentheses and step-invariant markers.
+const Expr& Unwrap(const Expr& e);
+Expr& Unwrap(Expr& e);
+
+// Calls fn(child) on each direct child of `e`, in order (parser.Children): an aggregation's
+// parameter before its expression, a binary operation's lhs before its rhs, a call's
+// arguments, a matrix selector's vector selector, the inside of a subquery, parentheses,
+// unary operation or step-invariant marker. Selectors and literals have none.
+template <typename E, typename Fn>
+requires std::is_same_v<std::remove_const_t<E>, Expr>
+void ForEachChild(E& e, Fn&& fn) {
+  switch (e.kind) {
+    case NodeKind::kAggregate:
+      if (As<AggregateExpr>(e).param != nullptr) fn(*As<AggregateExpr>(e).param);
+      fn(*As<AggregateExpr>(e).expr);
+      break;
+    case NodeKind::kBinary:
+      fn(*As<BinaryExpr>(e).lhs);
+      fn(*As<BinaryExpr>(e).rhs);
+      break;
+    case NodeKind::kCall:
+      for (auto& arg : As<Call>(e).args) fn(*arg);
+      break;
+    case NodeKind::kMatrixSelector:
+      fn(*As<MatrixSelector>(e).vector_selector);
+      break;
+    case NodeKind::kSubquery:
+      fn(*As<SubqueryExpr>(e).expr);
+      break;
+    case NodeKind::kParen:
+      fn(*As<ParenExpr>(e).expr);
+      break;
+    case NodeKind::kUnary:
+      fn(*As<UnaryExpr>(e).expr);
+      break;
+    case NodeKind::kStepInvariant:
+      fn(*As<StepInvariantExpr>(e).expr);
+      break;
+    case NodeKind::kNumberLiteral:
+    case NodeKind::kStringLiteral:
+    case NodeKind::kVectorSelector:
+      break;
+  }
 }
 
 }  // namespace argus::promql::parser

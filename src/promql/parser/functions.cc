@@ -95,4 +95,12 @@ const Function* LookupFunction(absl::string_view name) {
   return it != end && it->name == name ? it : nullptr;
 }
 
+bool IsAtModifierUnsafe(absl::string_view name) {
+  static constexpr absl::string_view kUnsafe[] = {
+      "days_in_month", "day_of_month", "day_of_week",    "day_of_year", "hour",      "minute",
+      "month",         "year",         "predict_linear", "time",        "timestamp",
+  };
+  return std::find(std::begin(kUnsafe), std::end(kUnsafe), name) != std::end(kUnsafe);
+}
+
 }  // namespace argus::promql::parser

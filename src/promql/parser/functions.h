@@ -23,4 +23,8 @@ struct Function {
 // The function called `name`, or nullptr. The table is static; pointers stay valid.
 const Function* LookupFunction(absl::string_view name);
 
+// Whether the function's value changes with the evaluation time even when its arguments do
+// not (AtModifierUnsafeFunctions): such a call is never step invariant.
+bool IsAtModifierUnsafe(absl::string_view name);
+
 }  // namespace argus::promql::parser
