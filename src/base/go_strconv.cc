@@ -16,6 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "fmt/format.h"
 
 namespace argus {
 namespace {
@@ -530,50 +531,81 @@ std::string GoFormatFixed(double v) {
   return absl::StrFormat("%.6f", v);
 }
 
+char* GoWriteShortest(double v, int min_exp, int max_exp, char* p) {
+  if (std::isnan(v)) {
+    std::memcpy(p, "NaN", 3);
+    return p + 3;
+  }
+  if (std::isinf(v)) {
+    std::memcpy(p, v > 0 ? "+Inf" : "-Inf", 4);
+    return p + 4;
+  }
+  if (std::signbit(v)) *p++ = '-';
+  if (v == 0) {
+    *p++ = '0';
+    return p;
+  }
+  // Dragonbox (fmt's engine for "{}") gives the shortest digits that read back exactly, the
+  // closest to v among them, as Go's shortest formatting picks them.
+  const auto dec = fmt::detail::dragonbox::to_decimal(std::fabs(v));
+  uint64_t significand = dec.significand;
+  int exponent = dec.exponent;
+  while (significand % 10 == 0) {
+    significand /= 10;
+    ++exponent;
+  }
+  char digits[20];
+  const int n =
+      static_cast<int>(std::to_chars(digits, digits + sizeof digits, significand).ptr - digits);
+  const int exp = n - 1 + exponent;  // of the first digit
+  if (exp < min_exp || exp >= max_exp) {
+    *p++ = digits[0];
+    if (n > 1) {
+      *p++ = '.';
+      std::memcpy(p, digits + 1, n - 1);
+      p += n - 1;
+    }
+    *p++ = 'e';
+    *p++ = exp < 0 ? '-' : '+';
+    const int abs_exp = exp < 0 ? -exp : exp;
+    if (abs_exp < 10) *p++ = '0';
+    return std::to_chars(p, p + 3, abs_exp).ptr;
+  }
+  if (exp < 0) {  // 0.000ddd
+    *p++ = '0';
+    *p++ = '.';
+    std::memset(p, '0', -exp - 1);
+    p += -exp - 1;
+    std::memcpy(p, digits, n);
+    return p + n;
+  }
+  if (exp + 1 >= n) {  // ddd000
+    std::memcpy(p, digits, n);
+    p += n;
+    std::memset(p, '0', exp + 1 - n);
+    return p + (exp + 1 - n);
+  }
+  std::memcpy(p, digits, exp + 1);  // dd.ddd
+  p += exp + 1;
+  *p++ = '.';
+  std::memcpy(p, digits + exp + 1, n - exp - 1);
+  return p + (n - exp - 1);
+}
+
 namespace {
 
-// Shortest round-trip digits; exponent form when the decimal exponent is < min_exp or >= max_exp,
-// else those digits placed around the decimal point and padded with zeros (as Go does; C++'s
-// fixed form would print the exact binary value instead).
+// GoWriteShortest into a string. Doubles' decimal exponents lie in [-324, 308], so ±400 means
+// "never in exponent form".
 std::string FormatShortest(double v, int min_exp, int max_exp) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  char buf[64];
-  auto sci = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
-  std::string s(buf, sci.ptr);
-  const size_t e = s.find('e');
-  const int exp = std::atoi(s.c_str() + e + 1);
-  if (v != 0 && (exp < min_exp || exp >= max_exp)) return s;
-  std::string out = v < 0 || std::signbit(v) ? "-" : "";
-  std::string digits;
-  for (size_t i = out.size(); i < e; ++i) {
-    if (s[i] != '.') digits.push_back(s[i]);
-  }
-  if (exp < 0) {
-    out += "0.";
-    out.append(static_cast<size_t>(-exp - 1), '0');
-    out += digits;
-    return out;
-  }
-  const auto int_digits = static_cast<size_t>(exp) + 1;
-  if (digits.size() <= int_digits) {
-    out += digits;
-    out.append(int_digits - digits.size(), '0');
-    return out;
-  }
-  out.append(digits, 0, int_digits);
-  out += '.';
-  out.append(digits, int_digits);
-  return out;
+  char buf[kGoShortestMaxChars + 400];
+  return std::string(buf, GoWriteShortest(v, min_exp, max_exp, buf));
 }
 
 }  // namespace
 
 std::string GoFormatG(double v) { return FormatShortest(v, -4, 6); }
 
-std::string GoFormatF(double v) {
-  return FormatShortest(v, std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
-}
+std::string GoFormatF(double v) { return FormatShortest(v, -400, 400); }
 
 void AppendUtf8(char32_t rune, std::string* out) {
   const auto r = static_cast<uint32_t>(rune);

@@ -46,6 +46,14 @@ int64_t GoFloatToInt64(double x);
 // +Inf, -Inf.
 std::string GoFormatFixed(double v);
 
+// Writes v to p as strconv writes the shortest digits that read back exactly: in exponent form
+// ('e', -1: "1e-07", "-2.5e+21") when the decimal exponent of the first digit is < min_exp or
+// >= max_exp, else placed around the decimal point and padded with zeros ('f', -1: "0.001",
+// "1200", "-3.25"); NaN, +Inf, -Inf; -0 keeps its sign. Returns the end. REQUIRES: p has room
+// for kGoShortestMaxChars + max(-min_exp, max_exp, 0) characters.
+char* GoWriteShortest(double v, int min_exp, int max_exp, char* p);
+inline constexpr int kGoShortestMaxChars = 25;
+
 // fmt's %g (and %v) for a float64: the shortest digits that read back exactly, in exponent form
 // when the decimal exponent is < -4 or >= 6 (1e+06, 1.5e-05), else plain (123456.7, 0.0001); NaN,
 // +Inf, -Inf.

@@ -1,6 +1,7 @@
 #include "base/go_strconv.h"
 
 #include <bit>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -182,6 +183,44 @@ TEST(GoStrconvTest, FormatF) {
   EXPECT_EQ(GoFormatF(3.14), "3.14");
   EXPECT_EQ(GoFormatF(std::nan("")), "NaN");
   EXPECT_EQ(GoFormatF(std::numeric_limits<double>::infinity()), "+Inf");
+  // Past 17 digits Go pads the shortest digits with zeros rather than printing the exact value.
+  EXPECT_EQ(GoFormatF(1.2345678901234568e20), "123456789012345680000");
+  EXPECT_EQ(GoFormatF(1e23), "100000000000000000000000");
+  EXPECT_EQ(GoFormatF(-0.0), "-0");
+  EXPECT_EQ(GoFormatF(-12.5), "-12.5");
+  EXPECT_EQ(GoFormatF(5e-324), "0." + std::string(323, '0') + "5");
+  EXPECT_EQ(GoFormatF(std::numeric_limits<double>::max()),
+            "17976931348623157" + std::string(292, '0'));
+}
+
+TEST(GoStrconvTest, WriteShortestSwitchesForms) {
+  char buf[kGoShortestMaxChars + 21];
+  auto json = [&](double v) { return std::string(buf, GoWriteShortest(v, -6, 21, buf)); };
+  EXPECT_EQ(json(1e-6), "0.000001");
+  EXPECT_EQ(json(9.99e-7), "9.99e-07");
+  EXPECT_EQ(json(-1.5e-7), "-1.5e-07");
+  EXPECT_EQ(json(999999999999999900000.0), "999999999999999900000");
+  EXPECT_EQ(json(1e21), "1e+21");
+  EXPECT_EQ(json(1.2345e-300), "1.2345e-300");
+  EXPECT_EQ(json(0.1 + 0.2), "0.30000000000000004");
+}
+
+// The shortest digits, independently: C++'s shortest scientific form has the same digits and
+// the same exponent notation as Go's 'e' -1.
+TEST(GoStrconvTest, WriteShortestDigitsMatchToChars) {
+  uint64_t state = 0x9e3779b97f4a7c15;
+  char ours[kGoShortestMaxChars + 1];
+  char theirs[64];
+  for (int i = 0; i < 200000; ++i) {
+    state = state * 6364136223846793005 + 1442695040888963407;
+    const double v = std::bit_cast<double>(state);
+    if (!std::isfinite(v) || v == 0) continue;
+    const std::string got(ours, GoWriteShortest(v, 1, 0, ours));
+    const std::string want(
+        theirs,
+        std::to_chars(theirs, theirs + sizeof theirs, v, std::chars_format::scientific).ptr);
+    ASSERT_EQ(got, want) << "bits " << state;
+  }
 }
 
 TEST(GoStrconvTest, ValidUtf8) {

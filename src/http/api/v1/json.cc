@@ -11,9 +11,10 @@ namespace argus::http::api {
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
-// The longest shortest-form value below 1e21 in fixed notation: a sign, 21 integer digits or
-// "0." with 6 zeros and 17 digits.
-constexpr size_t kMaxValueChars = 32;
+// Sample values are in fixed notation for decimal exponents in [kMinFixedExp, kMaxFixedExp).
+constexpr int kMinFixedExp = -6;
+constexpr int kMaxFixedExp = 21;
+constexpr size_t kMaxValueChars = kGoShortestMaxChars + kMaxFixedExp;
 // '[' + a timestamp (a sign, 16 digits, '.', 3 digits) + ',' + a quoted value + ']'.
 constexpr size_t kMaxPointChars = 1 + 21 + 1 + kMaxValueChars + 2 + 1;
 
@@ -57,24 +58,7 @@ char* WriteTimestamp(int64_t ms, char* p) {
 // "-Inf". Returns the end.
 char* WriteSampleValue(double v, char* p) {
   *p++ = '"';
-  if (std::isnan(v)) {
-    std::memcpy(p, "NaN", 3);
-    p += 3;
-  } else if (std::isinf(v)) {
-    std::memcpy(p, v > 0 ? "+Inf" : "-Inf", 4);
-    p += 4;
-  } else if (const double a = std::fabs(v); a >= 1e16 && a < 1e21) {
-    // Beyond 17 digits strconv pads the shortest digits with zeros where to_chars prints the
-    // exact integer: the rare slow path.
-    const std::string s = GoFormatF(v);
-    std::memcpy(p, s.data(), s.size());
-    p += s.size();
-  } else {
-    // Shortest round-trip digits: to_chars with a format is strconv's 'f' / 'e' with -1.
-    const auto fmt = a != 0 && (a < 1e-6 || a >= 1e21) ? std::chars_format::scientific
-                                                       : std::chars_format::fixed;
-    p = std::to_chars(p, p + kMaxValueChars, v, fmt).ptr;
-  }
+  p = GoWriteShortest(v, kMinFixedExp, kMaxFixedExp, p);
   *p++ = '"';
   return p;
 }
