@@ -56,7 +56,11 @@ absl::StatusOr<Matrix> Evaluator::EvalCall(parser::Call& e) {
 }
 
 absl::StatusOr<Matrix> Evaluator::EvalRangeCall(parser::Call& e, size_t matrix_arg) {
-  ASSIGN_OR_RETURN(FunctionCall call, CallFor(e));
+  const RangeKernel kernel = LookupRangeKernel(e.func->name);
+  FunctionCall call = nullptr;
+  if (kernel == nullptr) {
+    ASSIGN_OR_RETURN(call, CallFor(e));
+  }
   const size_t n = e.args.size();
   // The other arguments: scalars (one value per step) and strings (read from the tree).
   std::vector<Matrix> others(n);
@@ -101,45 +105,48 @@ absl::StatusOr<Matrix> Evaluator::EvalRangeCall(parser::Call& e, size_t matrix_a
   EvalNodeHelper enh;
   enh.label_range_results = false;
   absl::Status error;
-  WindowBuffer window;
+  RangeWindows windows;
 
   Matrix out;
   while (src->Next()) {
     RETURN_IF_ERROR(q_.CheckDone());
-    window.Clear(q_);
-    in.metric = src->labels();
-    other_cursors.clear();
-    for (const Matrix& m : others) other_cursors.emplace_back(m.empty() ? nullptr : &m[0].points);
+    RETURN_IF_ERROR(
+        windows.Gather(q_, src->cursor(), start_, end_, interval_, range_ms, offset_ms));
+    RETURN_IF_ERROR(src->cursor().status());
     Series os;
-    for (int64_t ts = start_; ts <= end_; ts += interval_) {
-      for (size_t j = 0; j < n; ++j) {
-        if (j == matrix_arg || others[j].empty()) continue;
-        std::get<Vector>(vals[j])[0].v = other_cursors[j].At(ts)
-                                             ? other_cursors[j].value()
-                                             : std::numeric_limits<double>::quiet_NaN();
+    if (kernel != nullptr) {
+      kernel(windows.points(), windows.steps(), range_ms, offset_ms, &os.points);
+    } else {
+      in.metric = src->labels();
+      other_cursors.clear();
+      for (const Matrix& m : others) {
+        other_cursors.emplace_back(m.empty() ? nullptr : &m[0].points);
       }
-      const int64_t maxt = ts - offset_ms;
-      RETURN_IF_ERROR(window.Slide(q_, src->cursor(), maxt - range_ms, maxt));
-      if (window.empty()) continue;
-      in.points.assign(window.begin(), window.end());
-      enh.ts = ts;
-      enh.out.clear();
-      call(ptrs, e.args, enh, error);
-      RETURN_IF_ERROR(error);
-      if (!enh.out.empty()) {
-        if (os.points.empty()) os.points.reserve(NumSteps());
-        os.points.push_back({ts, enh.out[0].v});
+      for (const StepWindow& w : windows.steps()) {
+        for (size_t j = 0; j < n; ++j) {
+          if (j == matrix_arg || others[j].empty()) continue;
+          std::get<Vector>(vals[j])[0].v = other_cursors[j].At(w.ts)
+                                               ? other_cursors[j].value()
+                                               : std::numeric_limits<double>::quiet_NaN();
+        }
+        in.points.assign(windows.points().begin() + w.lo, windows.points().begin() + w.hi);
+        enh.ts = w.ts;
+        enh.out.clear();
+        call(ptrs, e.args, enh, error);
+        RETURN_IF_ERROR(error);
+        if (!enh.out.empty()) {
+          if (os.points.empty()) os.points.reserve(windows.steps().size());
+          os.points.push_back({w.ts, enh.out[0].v});
+        }
       }
     }
-    RETURN_IF_ERROR(src->cursor().status());
     if (!os.points.empty()) {
       RETURN_IF_ERROR(q_.AddSamples(static_cast<int64_t>(os.points.size())));
-      os.metric = keep_name ? in.metric : DropMetricName(in.metric);
+      os.metric = keep_name ? src->labels() : DropMetricName(src->labels());
       out.push_back(std::move(os));
     }
   }
   RETURN_IF_ERROR(src->status());
-  window.Clear(q_);
   q_.current_samples -= subquery_samples;
 
   if (e.func->name == "absent_over_time") {

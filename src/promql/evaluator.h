@@ -52,25 +52,23 @@ absl::Status SameLabelsetError();
 
 class SampleCursor;
 
-// The points of one series inside a window that only moves forward in time, without stale
-// markers: a buffer reused across series and steps, the window an index range in it (moving
-// drops nothing but an index; the buffer is compacted now and then). The points held count
-// against max_samples.
-class WindowBuffer {
+// The points of one series in the windows [ts - range - offset, ts - offset] of an evaluation's
+// steps, without stale markers (engine.go's matrixIterSlice): each point read once, each step's
+// window an index range into them. Reuse one for the series of a node: its buffers stay.
+class RangeWindows {
  public:
-  // Moves the window to [mint, maxt]: drops the points before mint and appends the cursor's up
-  // to maxt.
-  absl::Status Slide(QueryState& q, SampleCursor& c, int64_t mint, int64_t maxt);
-  // Empties the window (for the next series) and releases its points' count.
-  void Clear(QueryState& q);
-  bool empty() const { return lo_ == buf_.size(); }
-  size_t size() const { return buf_.size() - lo_; }
-  const FPoint* begin() const { return buf_.data() + lo_; }
-  const FPoint* end() const { return buf_.data() + buf_.size(); }
+  // Reads the points of `c` for the steps start, start + interval, ..., end. A step's window
+  // counts against max_samples as Prometheus counts it while the step is evaluated: its points
+  // plus q.current_samples must not exceed the limit, else TooManySamples.
+  absl::Status Gather(const QueryState& q, SampleCursor& c, int64_t start, int64_t end,
+                      int64_t interval, int64_t range_ms, int64_t offset_ms);
+  std::span<const FPoint> points() const { return points_; }
+  // The steps whose window holds points, in time order.
+  std::span<const StepWindow> steps() const { return steps_; }
 
  private:
-  std::vector<FPoint> buf_;
-  size_t lo_ = 0;
+  std::vector<FPoint> points_;
+  std::vector<StepWindow> steps_;
 };
 
 // A forward cursor over the samples of one series: a storage iterator or evaluated points.

@@ -12,9 +12,6 @@ namespace {
 
 // Series are checked for timeout and cancellation every this many.
 constexpr int kCheckEvery = 256;
-// A window buffer drops the points before its window once they are this many and at least
-// half of it.
-constexpr size_t kCompactAt = 1024;
 
 // The latest sample of a series at or before each of increasing reference times, as long as
 // it is no older than the lookback delta.
@@ -47,33 +44,26 @@ class LatestSample {
 
 }  // namespace
 
-absl::Status WindowBuffer::Slide(QueryState& q, SampleCursor& c, int64_t mint, int64_t maxt) {
-  const size_t before = size();
-  while (lo_ < buf_.size() && buf_[lo_].t < mint) ++lo_;
-  q.current_samples -= static_cast<int64_t>(before - size());
-  if (empty()) {
-    buf_.clear();
-    lo_ = 0;
-    c.SeekTo(mint);
-  } else if (lo_ >= kCompactAt && 2 * lo_ >= buf_.size()) {
-    buf_.erase(buf_.begin(), buf_.begin() + static_cast<ptrdiff_t>(lo_));
-    lo_ = 0;
-  }
-  while (c.valid() && c.t() <= maxt) {
-    if (c.t() >= mint && !model::IsStaleNaN(c.v())) {
-      if (q.current_samples >= q.max_samples) return TooManySamples();
-      ++q.current_samples;
-      buf_.push_back({c.t(), c.v()});
+absl::Status RangeWindows::Gather(const QueryState& q, SampleCursor& c, int64_t start, int64_t end,
+                                  int64_t interval, int64_t range_ms, int64_t offset_ms) {
+  points_.clear();
+  steps_.clear();
+  size_t lo = 0;
+  for (int64_t ts = start; ts <= end; ts += interval) {
+    const int64_t maxt = ts - offset_ms;
+    const int64_t mint = maxt - range_ms;
+    while (lo < points_.size() && points_[lo].t < mint) ++lo;
+    if (lo == points_.size()) c.SeekTo(mint);  // no earlier point is in a later window
+    while (c.valid() && c.t() <= maxt) {
+      if (c.t() >= mint && !model::IsStaleNaN(c.v())) points_.push_back({c.t(), c.v()});
+      c.Next();
     }
-    c.Next();
+    const size_t n = points_.size() - lo;
+    if (n == 0) continue;
+    if (q.current_samples + static_cast<int64_t>(n) > q.max_samples) return TooManySamples();
+    steps_.push_back({ts, lo, points_.size()});
   }
   return absl::OkStatus();
-}
-
-void WindowBuffer::Clear(QueryState& q) {
-  q.current_samples -= static_cast<int64_t>(size());
-  buf_.clear();
-  lo_ = 0;
 }
 
 absl::StatusOr<Matrix> Evaluator::EvalVectorSelector(const parser::VectorSelector& vs) {
@@ -107,18 +97,17 @@ absl::StatusOr<Matrix> Evaluator::EvalMatrixSelector(const parser::MatrixSelecto
     return absl::InternalError("cannot do range evaluation of matrix selector");
   }
   const auto& vs = parser::As<parser::VectorSelector>(*ms.vector_selector);
-  const int64_t maxt = start_ - vs.offset_ms;
-  const int64_t mint = maxt - ms.range_ms;
   ASSIGN_OR_RETURN(SeriesSource src, SeriesSource::Select(q_, vs));
   Matrix out;
+  RangeWindows windows;
   while (src.Next()) {
     RETURN_IF_ERROR(q_.CheckDone());
-    WindowBuffer window;  // its count stays: its points are the output
-    RETURN_IF_ERROR(window.Slide(q_, src.cursor(), mint, maxt));
+    RETURN_IF_ERROR(windows.Gather(q_, src.cursor(), start_, start_, 1, ms.range_ms, vs.offset_ms));
     RETURN_IF_ERROR(src.cursor().status());
-    if (!window.empty()) {
-      out.push_back(Series{src.labels(), std::vector<FPoint>(window.begin(), window.end())});
-    }
+    if (windows.steps().empty()) continue;
+    const std::span<const FPoint> pts = windows.points();
+    RETURN_IF_ERROR(q_.AddSamples(static_cast<int64_t>(pts.size())));  // the output's
+    out.push_back(Series{src.labels(), std::vector<FPoint>(pts.begin(), pts.end())});
   }
   RETURN_IF_ERROR(src.status());
   return out;

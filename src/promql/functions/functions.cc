@@ -24,6 +24,19 @@ FunctionCall LookupFunctionCall(absl::string_view name) {
   return it == kTable->end() ? nullptr : it->second;
 }
 
+RangeKernel LookupRangeKernel(absl::string_view name) {
+  using namespace functions_internal;
+  static const auto* const kTable = [] {
+    auto* table = new absl::flat_hash_map<absl::string_view, RangeKernel>();
+    for (auto family : {RateKernels(), OverTimeKernels()}) {
+      for (const NamedKernel& k : family) table->emplace(k.name, k.kernel);
+    }
+    return table;
+  }();
+  auto it = kTable->find(name);
+  return it == kTable->end() ? nullptr : it->second;
+}
+
 labels::Labels LabelsWithout(const labels::Labels& l,
                              std::initializer_list<absl::string_view> names) {
   std::vector<labels::Label> kept;

@@ -1,12 +1,14 @@
-// What the PromQL functions of v2.42 compute (promql/functions.go): one FunctionCall per name
-// in parser/functions.h, called by the engine once per evaluation step (and, for functions of
-// a range vector, once per series and step).
+// What the PromQL functions of v2.42 compute (promql/functions.go): for each name in
+// parser/functions.h either a FunctionCall, called by the engine once per evaluation step (and,
+// for functions of a range vector, once per series and step), or a RangeKernel, called once per
+// series for all steps.
 #pragma once
 
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
 #include <span>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -47,9 +49,26 @@ using FunctionCall = void (*)(std::span<const Value* const> vals,
                               std::span<const parser::ExprPtr> args, EvalNodeHelper& enh,
                               absl::Status& error);
 
-// The implementation of the function called `name`, or nullptr when the engine handles it
-// itself (none today).
+// The implementation of the function called `name`, or nullptr when a RangeKernel computes it.
 FunctionCall LookupFunctionCall(absl::string_view name);
+
+// One evaluation step of a function of a range vector: the step's time and its window, the
+// points [lo, hi) of the series' points (never empty).
+struct StepWindow {
+  int64_t ts = 0;
+  size_t lo = 0, hi = 0;
+};
+
+// The batched form of a function whose only argument is a range vector (rate, increase, delta
+// and the *_over_time aggregations but last_over_time): computes it for one series at every
+// step of `steps` over `points` (the series' points without stale markers, in time order; the
+// windows in increasing time, each [ts - range - offset, ts - offset]) and appends {ts, value}
+// to `out` for each step with a result. The engine labels the series, without __name__.
+using RangeKernel = void (*)(std::span<const FPoint> points, std::span<const StepWindow> steps,
+                             int64_t range_ms, int64_t offset_ms, std::vector<FPoint>* out);
+
+// The batched form of the function called `name`, or nullptr (LookupFunctionCall has it).
+RangeKernel LookupRangeKernel(absl::string_view name);
 
 // `l` without the labels called one of `names`.
 labels::Labels LabelsWithout(const labels::Labels& l,

@@ -23,16 +23,6 @@ const Series& RangeArg(std::span<const Value* const> vals, size_t i) {
   return (*std::get_if<Matrix>(vals[i]))[0];
 }
 
-RangeWindow WindowOf(const parser::Expr& arg) {
-  const parser::Expr& e = parser::Unwrap(arg);
-  if (e.kind == parser::NodeKind::kSubquery) {
-    const auto& sq = parser::As<parser::SubqueryExpr>(e);
-    return {sq.range_ms, sq.offset_ms};
-  }
-  const auto& ms = parser::As<parser::MatrixSelector>(e);
-  return {ms.range_ms, parser::As<parser::VectorSelector>(*ms.vector_selector).offset_ms};
-}
-
 const labels::Labels& DropMetricName(EvalNodeHelper& enh, const labels::Labels& l) {
   auto [it, inserted] = State(enh).labels_cache.try_emplace(l.Hash());
   if (inserted) it->second = promql::DropMetricName(l);

@@ -61,14 +61,6 @@ const Vector& VectorArg(std::span<const Value* const> vals, size_t i);
 double ScalarArg(std::span<const Value* const> vals, size_t i);
 const Series& RangeArg(std::span<const Value* const> vals, size_t i);
 
-// The range and offset (ms) of the range-vector argument `arg`: a matrix selector or a
-// subquery, possibly parenthesized.
-struct RangeWindow {
-  int64_t range_ms = 0;
-  int64_t offset_ms = 0;
-};
-RangeWindow WindowOf(const parser::Expr& arg);
-
 // `l` without __name__, cached per node (Prometheus's enh.DropMetricName).
 const labels::Labels& DropMetricName(EvalNodeHelper& enh, const labels::Labels& l);
 
@@ -104,6 +96,13 @@ std::span<const NamedFunction> LabelFunctions();      // labels.cc
 std::span<const NamedFunction> HistogramFunctions();  // histogram.cc
 std::span<const NamedFunction> SortFunctions();       // sort.cc
 std::span<const NamedFunction> AbsentFunctions();     // absent.cc
+
+struct NamedKernel {
+  absl::string_view name;
+  RangeKernel kernel;
+};
+std::span<const NamedKernel> RateKernels();      // rate.cc
+std::span<const NamedKernel> OverTimeKernels();  // over_time.cc
 
 }  // namespace functions_internal
 }  // namespace argus::promql

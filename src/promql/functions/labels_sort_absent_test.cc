@@ -260,11 +260,13 @@ TEST(FunctionTableTest, EveryFunctionOfV242) {
                                 "year"};
   EXPECT_EQ(std::size(kNames), 70u);
   for (const char* name : kNames) {
-    EXPECT_NE(LookupFunctionCall(name), nullptr) << name;
+    // Exactly one of the two forms.
+    EXPECT_NE(LookupFunctionCall(name) == nullptr, LookupRangeKernel(name) == nullptr) << name;
     EXPECT_NE(parser::LookupFunction(name), nullptr) << name;
   }
   EXPECT_EQ(LookupFunctionCall("nonexistent"), nullptr);
   EXPECT_EQ(LookupFunctionCall("sum"), nullptr);  // an aggregation, not a function
+  EXPECT_EQ(LookupRangeKernel("sum"), nullptr);
 }
 
 }  // namespace

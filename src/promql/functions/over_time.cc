@@ -1,5 +1,6 @@
 // Aggregations of a series over its window: avg, min, max, sum, count, last, present, stddev,
 // stdvar and quantile _over_time (functions.go of v2.42). absent_over_time is in absent.cc.
+#include <algorithm>
 #include <cmath>
 
 #include "promql/functions/internal.h"
@@ -8,104 +9,110 @@
 namespace argus::promql::functions_internal {
 namespace {
 
-// Appends fn(points) for the range argument `arg`; nothing for an empty window.
-template <typename Fn>
-void AggrOverTime(std::span<const Value* const> vals, size_t arg, EvalNodeHelper& enh, Fn fn) {
-  const Series& in = RangeArg(vals, arg);
-  if (in.points.empty()) return;
-  AppendRangeResult(enh, in, fn(std::span<const FPoint>(in.points)));
-}
+// Accumulators of one window's values, in order: constructed with the first value, then given
+// every value (the first included), then asked the Result.
 
 // The incremental mean with Kahan compensation, keeping an infinite mean infinite rather
 // than turning it into NaN by subtracting it from itself.
-double Avg(std::span<const FPoint> pts) {
-  double mean = 0, count = 0, c = 0;
-  for (const FPoint& p : pts) {
+struct AvgAcc {
+  explicit AvgAcc(double) {}
+  void Add(double v) {
     count++;
     if (std::isinf(mean)) {
       // Inf of the same sign, or a finite value, leaves an infinite mean as it is.
-      if (std::isinf(p.v) && (mean > 0) == (p.v > 0)) continue;
-      if (!std::isinf(p.v) && !std::isnan(p.v)) continue;
+      if (std::isinf(v) && (mean > 0) == (v > 0)) return;
+      if (!std::isinf(v) && !std::isnan(v)) return;
     }
-    KahanSumInc(p.v / count - mean / count, mean, c);
+    KahanSumInc(v / count - mean / count, mean, c);
   }
-  return std::isinf(mean) ? mean : mean + c;
-}
+  double Result() const { return std::isinf(mean) ? mean : mean + c; }
+  double mean = 0, count = 0, c = 0;
+};
 
-double Sum(std::span<const FPoint> pts) {
+struct SumAcc {
+  explicit SumAcc(double) {}
+  void Add(double v) { KahanSumInc(v, sum, c); }
+  double Result() const { return std::isinf(sum) ? sum : sum + c; }
   double sum = 0, c = 0;
-  for (const FPoint& p : pts) KahanSumInc(p.v, sum, c);
-  return std::isinf(sum) ? sum : sum + c;
-}
+};
 
 // NaNs lose against any number; only NaNs give NaN.
-double Max(std::span<const FPoint> pts) {
-  double max = pts[0].v;
-  for (const FPoint& p : pts) {
-    if (p.v > max || std::isnan(max)) max = p.v;
+struct MaxAcc {
+  explicit MaxAcc(double first) : max(first) {}
+  void Add(double v) {
+    if (v > max || std::isnan(max)) max = v;
   }
-  return max;
-}
+  double Result() const { return max; }
+  double max;
+};
 
-double Min(std::span<const FPoint> pts) {
-  double min = pts[0].v;
-  for (const FPoint& p : pts) {
-    if (p.v < min || std::isnan(min)) min = p.v;
+struct MinAcc {
+  explicit MinAcc(double first) : min(first) {}
+  void Add(double v) {
+    if (v < min || std::isnan(min)) min = v;
   }
-  return min;
-}
+  double Result() const { return min; }
+  double min;
+};
+
+struct CountAcc {
+  explicit CountAcc(double) {}
+  void Add(double) { count++; }
+  double Result() const { return count; }
+  double count = 0;
+};
+
+struct PresentAcc {
+  explicit PresentAcc(double) {}
+  void Add(double) {}
+  double Result() const { return 1; }
+};
 
 // The population variance by Welford's method with Kahan-compensated sums.
-double Variance(std::span<const FPoint> pts) {
-  double count = 0, mean = 0, c_mean = 0, aux = 0, c_aux = 0;
-  for (const FPoint& p : pts) {
+struct VarianceAcc {
+  explicit VarianceAcc(double) {}
+  void Add(double v) {
     count++;
-    const double delta = p.v - (mean + c_mean);
+    const double delta = v - (mean + c_mean);
     KahanSumInc(delta / count, mean, c_mean);
-    KahanSumInc(delta * (p.v - (mean + c_mean)), aux, c_aux);
+    KahanSumInc(delta * (v - (mean + c_mean)), aux, c_aux);
   }
-  return (aux + c_aux) / count;
-}
+  double Result() const { return (aux + c_aux) / count; }
+  double count = 0, mean = 0, c_mean = 0, aux = 0, c_aux = 0;
+};
 
-void AvgOverTime(std::span<const Value* const> vals, std::span<const parser::ExprPtr>,
-                 EvalNodeHelper& enh, absl::Status&) {
-  AggrOverTime(vals, 0, enh, Avg);
-}
+struct StddevAcc : VarianceAcc {
+  using VarianceAcc::VarianceAcc;
+  double Result() const { return std::sqrt(VarianceAcc::Result()); }
+};
 
-void SumOverTime(std::span<const Value* const> vals, std::span<const parser::ExprPtr>,
-                 EvalNodeHelper& enh, absl::Status&) {
-  AggrOverTime(vals, 0, enh, Sum);
-}
-
-void MaxOverTime(std::span<const Value* const> vals, std::span<const parser::ExprPtr>,
-                 EvalNodeHelper& enh, absl::Status&) {
-  AggrOverTime(vals, 0, enh, Max);
-}
-
-void MinOverTime(std::span<const Value* const> vals, std::span<const parser::ExprPtr>,
-                 EvalNodeHelper& enh, absl::Status&) {
-  AggrOverTime(vals, 0, enh, Min);
-}
-
-void CountOverTime(std::span<const Value* const> vals, std::span<const parser::ExprPtr>,
-                   EvalNodeHelper& enh, absl::Status&) {
-  AggrOverTime(vals, 0, enh,
-               [](std::span<const FPoint> pts) { return static_cast<double>(pts.size()); });
-}
-
-void PresentOverTime(std::span<const Value* const> vals, std::span<const parser::ExprPtr>,
-                     EvalNodeHelper& enh, absl::Status&) {
-  AggrOverTime(vals, 0, enh, [](std::span<const FPoint>) { return 1.0; });
-}
-
-void StdvarOverTime(std::span<const Value* const> vals, std::span<const parser::ExprPtr>,
-                    EvalNodeHelper& enh, absl::Status&) {
-  AggrOverTime(vals, 0, enh, Variance);
-}
-
-void StddevOverTime(std::span<const Value* const> vals, std::span<const parser::ExprPtr>,
-                    EvalNodeHelper& enh, absl::Status&) {
-  AggrOverTime(vals, 0, enh, [](std::span<const FPoint> pts) { return std::sqrt(Variance(pts)); });
+// Acc over every step's window, kLanes windows at a time: each window's values go through its
+// own accumulator in order (so the result is that of one window alone), while the lanes'
+// independent dependency chains overlap in the pipeline.
+template <typename Acc>
+void OverTimeKernel(std::span<const FPoint> points, std::span<const StepWindow> steps, int64_t,
+                    int64_t, std::vector<FPoint>* out) {
+  constexpr size_t kLanes = 4;
+  size_t i = 0;
+  for (; i + kLanes <= steps.size(); i += kLanes) {
+    const StepWindow* w = &steps[i];
+    Acc acc[kLanes] = {Acc(points[w[0].lo].v), Acc(points[w[1].lo].v), Acc(points[w[2].lo].v),
+                       Acc(points[w[3].lo].v)};
+    size_t common = w[0].hi - w[0].lo;
+    for (size_t k = 1; k < kLanes; ++k) common = std::min(common, w[k].hi - w[k].lo);
+    for (size_t j = 0; j < common; ++j) {
+      for (size_t k = 0; k < kLanes; ++k) acc[k].Add(points[w[k].lo + j].v);
+    }
+    for (size_t k = 0; k < kLanes; ++k) {
+      for (size_t j = w[k].lo + common; j < w[k].hi; ++j) acc[k].Add(points[j].v);
+      out->push_back({w[k].ts, acc[k].Result()});
+    }
+  }
+  for (; i < steps.size(); ++i) {
+    Acc acc(points[steps[i].lo].v);
+    for (size_t j = steps[i].lo; j < steps[i].hi; ++j) acc.Add(points[j].v);
+    out->push_back({steps[i].ts, acc.Result()});
+  }
 }
 
 // Like offset, last_over_time keeps the metric name.
@@ -118,25 +125,33 @@ void LastOverTime(std::span<const Value* const> vals, std::span<const parser::Ex
 
 void QuantileOverTime(std::span<const Value* const> vals, std::span<const parser::ExprPtr>,
                       EvalNodeHelper& enh, absl::Status&) {
-  const double q = ScalarArg(vals, 0);
+  const Series& in = RangeArg(vals, 1);
+  if (in.points.empty()) return;
   std::vector<double>& values = State(enh).values;
-  AggrOverTime(vals, 1, enh, [&](std::span<const FPoint> pts) {
-    values.clear();
-    for (const FPoint& p : pts) values.push_back(p.v);
-    return Quantile(q, values);
-  });
+  values.clear();
+  for (const FPoint& p : in.points) values.push_back(p.v);
+  AppendRangeResult(enh, in, Quantile(ScalarArg(vals, 0), values));
 }
 
 constexpr NamedFunction kFunctions[] = {
-    {"avg_over_time", AvgOverTime},       {"sum_over_time", SumOverTime},
-    {"max_over_time", MaxOverTime},       {"min_over_time", MinOverTime},
-    {"count_over_time", CountOverTime},   {"present_over_time", PresentOverTime},
-    {"stdvar_over_time", StdvarOverTime}, {"stddev_over_time", StddevOverTime},
-    {"last_over_time", LastOverTime},     {"quantile_over_time", QuantileOverTime},
+    {"last_over_time", LastOverTime},
+    {"quantile_over_time", QuantileOverTime},
+};
+
+constexpr NamedKernel kKernels[] = {
+    {"avg_over_time", OverTimeKernel<AvgAcc>},
+    {"sum_over_time", OverTimeKernel<SumAcc>},
+    {"max_over_time", OverTimeKernel<MaxAcc>},
+    {"min_over_time", OverTimeKernel<MinAcc>},
+    {"count_over_time", OverTimeKernel<CountAcc>},
+    {"present_over_time", OverTimeKernel<PresentAcc>},
+    {"stdvar_over_time", OverTimeKernel<VarianceAcc>},
+    {"stddev_over_time", OverTimeKernel<StddevAcc>},
 };
 
 }  // namespace
 
 std::span<const NamedFunction> OverTimeFunctions() { return kFunctions; }
+std::span<const NamedKernel> OverTimeKernels() { return kKernels; }
 
 }  // namespace argus::promql::functions_internal

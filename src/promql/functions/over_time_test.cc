@@ -1,5 +1,7 @@
 // over_time.cc and quantile.cc against hand-computed values and cases of functions.test.
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <vector>
 
@@ -118,6 +120,41 @@ TEST(QuantileTest, SortsNaNFirstAndHandlesEdges) {
   std::vector<double> w = {1};
   EXPECT_TRUE(std::isnan(Quantile(NAN, w)));
   EXPECT_EQ(Quantile(0.3, w), 1);
+}
+
+}  // namespace
+}  // namespace argus::promql
+
+namespace argus::promql {
+namespace {
+
+// Windows of many steps at once (four lanes and the tail) give, bit for bit, what each window
+// gives alone.
+TEST(OverTimeTest, KernelStepsAtOnceEqualOneAtATime) {
+  std::vector<FPoint> pts;
+  for (int i = 0; i < 60; ++i) pts.push_back({i * 1000, std::sin(i) * 1e3 + i * 0.1});
+  std::vector<StepWindow> steps;
+  for (size_t i = 0; i < 11; ++i) {
+    const size_t lo = i * 4;
+    steps.push_back({static_cast<int64_t>(i), lo, lo + 1 + (i * 7) % 9});
+  }
+  for (const char* fn :
+       {"avg_over_time", "sum_over_time", "max_over_time", "min_over_time", "count_over_time",
+        "present_over_time", "stdvar_over_time", "stddev_over_time"}) {
+    const RangeKernel k = LookupRangeKernel(fn);
+    ASSERT_NE(k, nullptr) << fn;
+    std::vector<FPoint> all;
+    k(pts, steps, 0, 0, &all);
+    ASSERT_EQ(all.size(), steps.size()) << fn;
+    for (size_t i = 0; i < steps.size(); ++i) {
+      std::vector<FPoint> one;
+      k(pts, {&steps[i], 1}, 0, 0, &one);
+      ASSERT_EQ(one.size(), 1u);
+      EXPECT_EQ(all[i].t, steps[i].ts) << fn;
+      EXPECT_EQ(std::bit_cast<uint64_t>(all[i].v), std::bit_cast<uint64_t>(one[0].v))
+          << fn << " step " << i;
+    }
+  }
 }
 
 }  // namespace

@@ -9,23 +9,17 @@
 namespace argus::promql::functions_internal {
 namespace {
 
-// Prometheus's extrapolatedRate: the change over the window (counter resets added back when
-// `is_counter`), extrapolated towards the window's edges when the first and last samples lie
-// within 1.1 average intervals of them (else by half an interval), never below a counter's
-// zero point; per second when `is_rate`.
-void ExtrapolatedRate(std::span<const Value* const> vals, std::span<const parser::ExprPtr> args,
-                      EvalNodeHelper& enh, bool is_counter, bool is_rate) {
-  const Series& in = RangeArg(vals, 0);
-  const std::span<const FPoint> pts = in.points;
-  if (pts.size() < 2) return;
-  const RangeWindow w = WindowOf(*args[0]);
-  const int64_t range_start = enh.ts - (w.range_ms + w.offset_ms);
-  const int64_t range_end = enh.ts - w.offset_ms;
-
+// Prometheus's extrapolatedRate over the window pts (at least two points) of
+// [range_start, range_end]: the change over it (counter resets added back when kCounter),
+// extrapolated towards the window's edges when the first and last samples lie within 1.1
+// average intervals of them (else by half an interval), never below a counter's zero point; per
+// second when kRate.
+template <bool kCounter, bool kRate>
+double ExtrapolatedRate(std::span<const FPoint> pts, int64_t range_start, int64_t range_end) {
   const FPoint& first = pts.front();
   const FPoint& last = pts.back();
   double result = last.v - first.v;
-  if (is_counter) {
+  if (kCounter) {
     double prev = first.v;
     for (const FPoint& p : pts.subspan(1)) {
       if (p.v < prev) result += prev;
@@ -38,7 +32,7 @@ void ExtrapolatedRate(std::span<const Value* const> vals, std::span<const parser
   const double sampled = static_cast<double>(last.t - first.t) / 1000;
   const double avg_interval = sampled / static_cast<double>(pts.size() - 1);
 
-  if (is_counter && result > 0 && first.v >= 0) {
+  if (kCounter && result > 0 && first.v >= 0) {
     // A counter starts at zero: do not extrapolate back past the point where the line
     // through the samples would cross it.
     const double to_zero = sampled * (first.v / result);
@@ -50,23 +44,20 @@ void ExtrapolatedRate(std::span<const Value* const> vals, std::span<const parser
   interval += to_start < threshold ? to_start : avg_interval / 2;
   interval += to_end < threshold ? to_end : avg_interval / 2;
   double factor = interval / sampled;
-  if (is_rate) factor /= static_cast<double>(w.range_ms) / 1000;
-  AppendRangeResult(enh, in, result * factor);
+  if (kRate) factor /= static_cast<double>(range_end - range_start) / 1000;
+  return result * factor;
 }
 
-void Rate(std::span<const Value* const> vals, std::span<const parser::ExprPtr> args,
-          EvalNodeHelper& enh, absl::Status&) {
-  ExtrapolatedRate(vals, args, enh, /*is_counter=*/true, /*is_rate=*/true);
-}
-
-void Increase(std::span<const Value* const> vals, std::span<const parser::ExprPtr> args,
-              EvalNodeHelper& enh, absl::Status&) {
-  ExtrapolatedRate(vals, args, enh, /*is_counter=*/true, /*is_rate=*/false);
-}
-
-void Delta(std::span<const Value* const> vals, std::span<const parser::ExprPtr> args,
-           EvalNodeHelper& enh, absl::Status&) {
-  ExtrapolatedRate(vals, args, enh, /*is_counter=*/false, /*is_rate=*/false);
+// rate, increase and delta: nothing for a window of fewer than two points.
+template <bool kCounter, bool kRate>
+void ExtrapolatedRateKernel(std::span<const FPoint> points, std::span<const StepWindow> steps,
+                            int64_t range_ms, int64_t offset_ms, std::vector<FPoint>* out) {
+  for (const StepWindow& s : steps) {
+    if (s.hi - s.lo < 2) continue;
+    const int64_t range_end = s.ts - offset_ms;
+    out->push_back({s.ts, ExtrapolatedRate<kCounter, kRate>(points.subspan(s.lo, s.hi - s.lo),
+                                                            range_end - range_ms, range_end)});
+  }
 }
 
 // irate/idelta: from the last two samples only; irate treats a drop as a counter reset.
@@ -211,9 +202,6 @@ void Changes(std::span<const Value* const> vals, std::span<const parser::ExprPtr
 }
 
 constexpr NamedFunction kFunctions[] = {
-    {"rate", Rate},
-    {"increase", Increase},
-    {"delta", Delta},
     {"irate", Irate},
     {"idelta", Idelta},
     {"deriv", Deriv},
@@ -223,8 +211,15 @@ constexpr NamedFunction kFunctions[] = {
     {"changes", Changes},
 };
 
+constexpr NamedKernel kKernels[] = {
+    {"rate", ExtrapolatedRateKernel</*kCounter=*/true, /*kRate=*/true>},
+    {"increase", ExtrapolatedRateKernel</*kCounter=*/true, /*kRate=*/false>},
+    {"delta", ExtrapolatedRateKernel</*kCounter=*/false, /*kRate=*/false>},
+};
+
 }  // namespace
 
 std::span<const NamedFunction> RateFunctions() { return kFunctions; }
+std::span<const NamedKernel> RateKernels() { return kKernels; }
 
 }  // namespace argus::promql::functions_internal

@@ -152,20 +152,6 @@ TEST(RateTest, ResetsAndChanges) {
   EXPECT_EQ(RangeCall("changes", Vals({0, NAN, 0}, 5 * kMin), 15 * kMin, 15 * kMin), 2);
 }
 
-TEST(RateTest, SubqueryArgumentGivesTheWindow) {
-  auto sq = std::make_unique<parser::SubqueryExpr>();
-  sq->range_ms = 50 * kMin;
-  sq->step_ms = 5 * kMin;
-  auto paren = std::make_unique<parser::ParenExpr>();
-  paren->expr = std::move(sq);
-  std::vector<parser::ExprPtr> args;
-  args.push_back(std::move(paren));
-  Value m = RangeValue({}, Seq(0, 80, 10, 5 * kMin));
-  auto r = RunCall("rate", {&m}, args, 50 * kMin);
-  ASSERT_EQ(r.out.size(), 1u);
-  EXPECT_DOUBLE_EQ(r.out[0].v, 0.26666666666666666);
-}
-
 TEST(RateTest, RangeResultsUnlabelledOnRequest) {
   EvalNodeHelper enh;
   enh.label_range_results = false;

@@ -75,7 +75,8 @@ inline Value RangeValue(labels::Labels metric, std::vector<FPoint> pts) {
 
 inline Value ScalarValue(double v) { return Vector{Sample{{}, 0, v}}; }
 
-// The result of one call of `name` at `ts`.
+// The result of one call of `name` at `ts` (a RangeKernel's: one step over a matrix
+// selector argument).
 struct CallResult {
   Vector out;
   absl::Status status;
@@ -88,6 +89,19 @@ inline CallResult RunCall(absl::string_view name, const std::vector<const Value*
   enh.ts = ts;
   enh.out.clear();
   CallResult r;
+  if (RangeKernel k = LookupRangeKernel(name); k != nullptr) {
+    // As the engine runs a kernel: one step, the window all of the range argument's points.
+    const Series& in = std::get<Matrix>(*vals[0])[0];
+    const auto& ms = parser::As<parser::MatrixSelector>(parser::Unwrap(*args[0]));
+    const int64_t offset_ms = parser::As<parser::VectorSelector>(*ms.vector_selector).offset_ms;
+    std::vector<FPoint> out;
+    if (!in.points.empty()) {
+      const StepWindow w{ts, 0, in.points.size()};
+      k(in.points, {&w, 1}, ms.range_ms, offset_ms, &out);
+    }
+    for (const FPoint& p : out) r.out.push_back(Sample{DropMetricName(in.metric), p.t, p.v});
+    return r;
+  }
   FunctionCall f = LookupFunctionCall(name);
   if (f == nullptr) {
     r.status = absl::NotFoundError(std::string(name));
