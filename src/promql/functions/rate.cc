@@ -10,23 +10,15 @@ namespace argus::promql::functions_internal {
 namespace {
 
 // Prometheus's extrapolatedRate over the window pts (at least two points) of
-// [range_start, range_end]: the change over it (counter resets added back when kCounter),
-// extrapolated towards the window's edges when the first and last samples lie within 1.1
-// average intervals of them (else by half an interval), never below a counter's zero point; per
-// second when kRate.
+// [range_start, range_end] given the change over it, `result` (counter resets added back for a
+// counter): extrapolated towards the window's edges when the first and last samples lie within
+// 1.1 average intervals of them (else by half an interval), never below a counter's zero point;
+// per second when kRate.
 template <bool kCounter, bool kRate>
-double ExtrapolatedRate(std::span<const FPoint> pts, int64_t range_start, int64_t range_end) {
+double ExtrapolatedRate(std::span<const FPoint> pts, double result, int64_t range_start,
+                        int64_t range_end) {
   const FPoint& first = pts.front();
   const FPoint& last = pts.back();
-  double result = last.v - first.v;
-  if (kCounter) {
-    double prev = first.v;
-    for (const FPoint& p : pts.subspan(1)) {
-      if (p.v < prev) result += prev;
-      prev = p.v;
-    }
-  }
-
   double to_start = static_cast<double>(first.t - range_start) / 1000;
   const double to_end = static_cast<double>(range_end - last.t) / 1000;
   const double sampled = static_cast<double>(last.t - first.t) / 1000;
@@ -52,11 +44,28 @@ double ExtrapolatedRate(std::span<const FPoint> pts, int64_t range_start, int64_
 template <bool kCounter, bool kRate>
 void ExtrapolatedRateKernel(std::span<const FPoint> points, std::span<const StepWindow> steps,
                             int64_t range_ms, int64_t offset_ms, std::vector<FPoint>* out) {
+  // A counter's resets in the current window, kept as the windows move forward: the points j
+  // in (counted_from, counted_to] lower than the point before them. A window without any (most
+  // are) needs no walk over its points, and the loop over steps no data-dependent branch.
+  size_t counted_from = 0, counted_to = 0, resets = 0;
+  auto is_reset = [&](size_t j) -> size_t { return points[j].v < points[j - 1].v; };
   for (const StepWindow& s : steps) {
     if (s.hi - s.lo < 2) continue;
+    const std::span<const FPoint> pts = points.subspan(s.lo, s.hi - s.lo);
+    double result = pts.back().v - pts.front().v;
+    if (kCounter) {
+      for (; counted_to < s.hi - 1; ++counted_to) resets += is_reset(counted_to + 1);
+      for (; counted_from < s.lo; ++counted_from) resets -= is_reset(counted_from + 1);
+      if (resets != 0) {
+        // Added back in order, as Prometheus adds them.
+        for (size_t j = 1; j < pts.size(); ++j) {
+          if (pts[j].v < pts[j - 1].v) result += pts[j - 1].v;
+        }
+      }
+    }
     const int64_t range_end = s.ts - offset_ms;
-    out->push_back({s.ts, ExtrapolatedRate<kCounter, kRate>(points.subspan(s.lo, s.hi - s.lo),
-                                                            range_end - range_ms, range_end)});
+    out->push_back(
+        {s.ts, ExtrapolatedRate<kCounter, kRate>(pts, result, range_end - range_ms, range_end)});
   }
 }
 

@@ -1,5 +1,6 @@
 // rate.cc against hand-computed values and cases of functions.test (promql-v2.42).
 #include <cmath>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "promql/functions/test_util.h"
@@ -162,6 +163,36 @@ TEST(RateTest, RangeResultsUnlabelledOnRequest) {
   ASSERT_EQ(r.out.size(), 1u);
   EXPECT_TRUE(r.out[0].metric.empty());
   EXPECT_EQ(r.out[0].v, 1);
+}
+
+// Many steps at once, with the resets tracked across moving windows, give what each window
+// gives alone: with and without resets inside, windows of one point skipped.
+TEST(RateTest, KernelStepsAtOnceEqualOneAtATime) {
+  std::vector<FPoint> pts;
+  double v = 0;
+  for (int i = 0; i < 80; ++i) {
+    v = i % 13 == 7 ? i % 5 : v + 1 + i % 3;  // a reset every 13 points
+    pts.push_back({i * 15'000, v});
+  }
+  std::vector<StepWindow> steps;
+  for (size_t i = 0; i < 25; ++i) {
+    const size_t lo = i * 3;
+    steps.push_back({static_cast<int64_t>(lo) * 15'000 + 60'000, lo, lo + 1 + (i * 5) % 7});
+  }
+  for (const char* fn : {"rate", "increase", "delta"}) {
+    const RangeKernel k = LookupRangeKernel(fn);
+    ASSERT_NE(k, nullptr) << fn;
+    std::vector<FPoint> all;
+    k(pts, steps, 5 * kMin, 0, &all);
+    std::vector<FPoint> one_by_one;
+    for (const StepWindow& w : steps) k(pts, {&w, 1}, 5 * kMin, 0, &one_by_one);
+    ASSERT_EQ(all.size(), one_by_one.size()) << fn;
+    EXPECT_LT(all.size(), steps.size()) << fn;  // some windows hold one point
+    for (size_t i = 0; i < all.size(); ++i) {
+      EXPECT_EQ(all[i].t, one_by_one[i].t) << fn;
+      EXPECT_EQ(all[i].v, one_by_one[i].v) << fn << " at " << all[i].t;
+    }
+  }
 }
 
 }  // namespace

@@ -109,6 +109,16 @@ class BitReader {
     }
     return ReadBitsSlow(nbits, out);
   }
+  // Sets *word to the next 57 or more bits, at its top, without consuming them; false when
+  // fewer than 8 bytes remain (then read with ReadBit/ReadBits).
+  bool Peek(uint64_t* word) const {
+    const size_t byte = pos_ >> 3;
+    if (byte + 8 > data_.size()) return false;
+    *word = LoadBE64(data_.data() + byte) << (pos_ & 7);
+    return true;
+  }
+  // Consumes `nbits` bits seen through Peek.
+  void Skip(int nbits) { pos_ += nbits; }
   bool ReadByte(uint8_t* out) {
     uint64_t v;
     if (!ReadBits(8, &v)) return false;

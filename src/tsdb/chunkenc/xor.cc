@@ -1,5 +1,6 @@
 #include "tsdb/chunkenc/xor.h"
 
+#include <algorithm>
 #include <bit>
 
 #include "absl/strings/str_cat.h"
@@ -126,7 +127,18 @@ bool XorIterator::Fail() {
   return false;
 }
 
-bool XorIterator::Next() {
+bool XorIterator::Next() { return Decode(); }
+
+size_t XorIterator::NextBatch(int64_t* ts, double* vs, size_t max) {
+  size_t n = 0;
+  for (; n < max && Decode(); ++n) {
+    ts[n] = t_;
+    vs[n] = v_;
+  }
+  return n;
+}
+
+inline bool XorIterator::Decode() {
   if (failed_ || read_ == total_) return false;
   if (read_ == 0) {
     uint64_t v;
@@ -141,10 +153,15 @@ bool XorIterator::Next() {
     return ReadValue();
   }
   int prefix = 0;  // number of leading 1 bits of the dod bucket code, up to 4
-  for (; prefix < 4; ++prefix) {
-    bool bit;
-    if (!r_.ReadBit(&bit)) return Fail();
-    if (!bit) break;
+  if (uint64_t w; r_.Peek(&w)) {
+    prefix = std::min(4, std::countl_one(w));
+    r_.Skip(prefix < 4 ? prefix + 1 : 4);
+  } else {
+    for (; prefix < 4; ++prefix) {
+      bool bit;
+      if (!r_.ReadBit(&bit)) return Fail();
+      if (!bit) break;
+    }
   }
   int64_t dod = 0;
   if (prefix == 4) {
@@ -165,12 +182,19 @@ bool XorIterator::Next() {
   return ReadValue();
 }
 
-bool XorIterator::ReadValue() {
-  bool bit;
-  if (!r_.ReadBit(&bit)) return Fail();
-  if (bit) {
-    if (!r_.ReadBit(&bit)) return Fail();
-    if (bit) {
+inline bool XorIterator::ReadValue() {
+  // '0': the same value; '10': XOR bits in the last window; '11': a new window, then the bits.
+  bool changed = false, new_window = false;
+  if (uint64_t w; r_.Peek(&w)) {
+    changed = (w >> 63) != 0;
+    new_window = changed && ((w >> 62) & 1) != 0;
+    r_.Skip(changed ? 2 : 1);
+  } else {
+    if (!r_.ReadBit(&changed)) return Fail();
+    if (changed && !r_.ReadBit(&new_window)) return Fail();
+  }
+  if (changed) {
+    if (new_window) {
       uint64_t leading, sig;
       if (!r_.ReadBits(5, &leading) || !r_.ReadBits(6, &sig)) return Fail();
       if (sig == 0) sig = 64;
@@ -193,7 +217,7 @@ bool XorIterator::ReadValue() {
 bool XorIterator::Seek(int64_t t) {
   if (failed_) return false;
   if (read_ > 0 && t_ >= t) return true;
-  while (Next()) {
+  while (Decode()) {
     if (t_ >= t) return true;
   }
   return false;

@@ -72,6 +72,9 @@ class XorIterator {
 
   // Moves to the next sample; false at the end or on corrupt data (see status()).
   bool Next();
+  // Next up to `max` times, each sample into ts[i], vs[i]; returns how many (fewer at the end
+  // or on corrupt data). t() and v() are then those of the last.
+  size_t NextBatch(int64_t* ts, double* vs, size_t max);
   // Moves to the first sample with timestamp >= t (staying put if already there); false when
   // there is none.
   bool Seek(int64_t t);
@@ -82,6 +85,8 @@ class XorIterator {
 
  private:
   bool Fail();
+  // Next, inlined into the loops of this file.
+  bool Decode();
   bool ReadValue();
 
   BitReader r_;

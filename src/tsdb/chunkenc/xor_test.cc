@@ -35,6 +35,21 @@ void ExpectRoundTrip(const std::vector<S>& samples) {
   }
   EXPECT_FALSE(it.Next());
   EXPECT_TRUE(it.status().ok());
+  // The same in batches.
+  XorIterator batches(bytes);
+  int64_t ts[7];
+  double vs[7];
+  size_t i = 0;
+  while (size_t n = batches.NextBatch(ts, vs, 7)) {
+    for (size_t j = 0; j < n; ++j, ++i) {
+      ASSERT_LT(i, samples.size());
+      EXPECT_EQ(ts[j], samples[i].t) << i;
+      EXPECT_EQ(std::bit_cast<uint64_t>(vs[j]), std::bit_cast<uint64_t>(samples[i].v)) << i;
+    }
+    EXPECT_EQ(batches.t(), ts[n - 1]);
+  }
+  EXPECT_EQ(i, samples.size());
+  EXPECT_TRUE(batches.status().ok());
 }
 
 TEST(XorTest, EmptyChunk) {

@@ -31,15 +31,36 @@ class SequentialIterator : public storage::SampleIterator {
   double v() const override { return it_.v(); }
   absl::Status status() const override { return status_; }
 
+  // Whole runs of a chunk at a time, then the samples outside [mint, maxt] dropped.
   size_t NextBatch(int64_t* ts, double* vs, size_t max) override {
     size_t n = 0;
     while (n < max) {
-      has_value_ = Advance();
-      if (!has_value_) break;
-      ts[n] = it_.t();
-      vs[n] = it_.v();
-      ++n;
+      if (!started_ && !OpenNext()) break;
+      const size_t got = it_.NextBatch(ts + n, vs + n, max - n);
+      if (got == 0) {
+        if (absl::Status st = it_.status(); !st.ok()) {
+          status_ = st;
+          break;
+        }
+        started_ = false;
+        continue;
+      }
+      size_t first = 0;
+      while (first < got && ts[n + first] < mint_) ++first;
+      size_t end = first;
+      while (end < got && ts[n + end] <= maxt_) ++end;
+      if (first > 0) {
+        std::copy(ts + n + first, ts + n + end, ts + n);
+        std::copy(vs + n + first, vs + n + end, vs + n);
+      }
+      n += end - first;
+      if (end < got) {
+        Stop();  // past maxt
+        break;
+      }
     }
+    // As after Next(): on the last sample returned while there may be more.
+    has_value_ = n == max && !done_;
     return n;
   }
 

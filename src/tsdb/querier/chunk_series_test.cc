@@ -33,6 +33,43 @@ TEST(ChunkSeriesTest, SequentialChunksRespectTheRange) {
   EXPECT_EQ(Times(*it), (std::vector<int64_t>{5, 6, 7, 8, 9, 10, 11, 12, 13, 14}));
 }
 
+// Batches of any size give the samples Next() gives, across chunk boundaries and with the range
+// cutting into the first and last chunk; Seek and Next carry on after a batch.
+TEST(ChunkSeriesTest, BatchesMatchNext) {
+  ChunkSeries s;
+  AddChunk(&s, 0, 100, 3);
+  AddChunk(&s, 100, 250, 3);
+  AddChunk(&s, 250, 400, 5);
+  auto want_it = NewChunkSeriesIterator(s, 17, 333);
+  const std::vector<int64_t> want = Times(*want_it);
+  for (size_t max : {1, 2, 7, 32, 500}) {
+    auto it = NewChunkSeriesIterator(s, 17, 333);
+    std::vector<int64_t> got;
+    std::vector<int64_t> ts(max);
+    std::vector<double> vs(max);
+    while (size_t n = it->NextBatch(ts.data(), vs.data(), max)) {
+      for (size_t i = 0; i < n; ++i) {
+        EXPECT_EQ(vs[i], static_cast<double>(ts[i]));
+        got.push_back(ts[i]);
+      }
+    }
+    EXPECT_TRUE(it->status().ok());
+    EXPECT_EQ(got, want) << "batches of " << max;
+  }
+  auto it = NewChunkSeriesIterator(s, 17, 333);
+  int64_t ts[4];
+  double vs[4];
+  ASSERT_EQ(it->NextBatch(ts, vs, 4), 4u);
+  EXPECT_EQ(ts[3], 27);
+  ASSERT_TRUE(it->Seek(26));  // already past: stays on the last sample returned
+  EXPECT_EQ(it->t(), 27);
+  ASSERT_TRUE(it->Next());
+  EXPECT_EQ(it->t(), 30);
+  ASSERT_TRUE(it->Seek(251));
+  EXPECT_EQ(it->t(), 255);
+  EXPECT_FALSE(it->Seek(334));
+}
+
 TEST(ChunkSeriesTest, SeekSkipsChunksAndNeverGoesBack) {
   ChunkSeries s;
   AddChunk(&s, 0, 10, 2);

@@ -1,8 +1,6 @@
 #include "http/api/v1/json.h"
 
 #include <charconv>
-#include <cmath>
-#include <cstring>
 #include <variant>
 
 #include "base/go_strconv.h"
