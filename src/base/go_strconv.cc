@@ -16,6 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/decimal.h"
 #include "fmt/format.h"
 
 namespace argus {
@@ -554,42 +555,36 @@ char* GoWriteShortest(double v, int min_exp, int max_exp, char* p) {
     significand /= 10;
     ++exponent;
   }
-  char digits[20];
-  const int n =
-      static_cast<int>(std::to_chars(digits, digits + sizeof digits, significand).ptr - digits);
+  const int n = DecimalDigits(significand);
   const int exp = n - 1 + exponent;  // of the first digit
+  // The digits are written straight to p, split where a '.' goes.
   if (exp < min_exp || exp >= max_exp) {
-    *p++ = digits[0];
+    const uint64_t rest_scale = PowerOfTen(n - 1);
+    *p++ = static_cast<char>('0' + significand / rest_scale);
     if (n > 1) {
       *p++ = '.';
-      std::memcpy(p, digits + 1, n - 1);
-      p += n - 1;
+      p = WriteDecimalPadded(significand % rest_scale, n - 1, p);
     }
     *p++ = 'e';
     *p++ = exp < 0 ? '-' : '+';
     const int abs_exp = exp < 0 ? -exp : exp;
-    if (abs_exp < 10) *p++ = '0';
-    return std::to_chars(p, p + 3, abs_exp).ptr;
+    return WriteDecimalPadded(static_cast<uint64_t>(abs_exp), abs_exp < 100 ? 2 : 3, p);
   }
   if (exp < 0) {  // 0.000ddd
     *p++ = '0';
     *p++ = '.';
     std::memset(p, '0', -exp - 1);
-    p += -exp - 1;
-    std::memcpy(p, digits, n);
-    return p + n;
+    return WriteDecimalPadded(significand, n, p + (-exp - 1));
   }
   if (exp + 1 >= n) {  // ddd000
-    std::memcpy(p, digits, n);
-    p += n;
+    p = WriteDecimalPadded(significand, n, p);
     std::memset(p, '0', exp + 1 - n);
     return p + (exp + 1 - n);
   }
-  std::memcpy(p, digits, exp + 1);  // dd.ddd
-  p += exp + 1;
+  const uint64_t fraction_scale = PowerOfTen(n - exp - 1);  // dd.ddd
+  p = WriteDecimalPadded(significand / fraction_scale, exp + 1, p);
   *p++ = '.';
-  std::memcpy(p, digits + exp + 1, n - exp - 1);
-  return p + (n - exp - 1);
+  return WriteDecimalPadded(significand % fraction_scale, n - exp - 1, p);
 }
 
 namespace {

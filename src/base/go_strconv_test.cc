@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
 #include <string>
 #include <utility>
@@ -220,6 +221,36 @@ TEST(GoStrconvTest, WriteShortestDigitsMatchToChars) {
         theirs,
         std::to_chars(theirs, theirs + sizeof theirs, v, std::chars_format::scientific).ptr);
     ASSERT_EQ(got, want) << "bits " << state;
+  }
+}
+
+// The fixed form holds the same shortest digits, placed around the point, and reads back.
+TEST(GoStrconvTest, WriteShortestFixedFormKeepsTheDigits) {
+  uint64_t state = 7;
+  auto significant = [](std::string s) {  // the digits without sign, point, outer zeros
+    std::string d;
+    for (char c : s.substr(0, s.find('e'))) {
+      if (c >= '0' && c <= '9') d.push_back(c);
+    }
+    d.erase(0, d.find_first_not_of('0'));
+    d.erase(d.find_last_not_of('0') + 1);
+    return d;
+  };
+  char ours[kGoShortestMaxChars + 21];
+  char theirs[64];
+  for (int i = 0; i < 100000; ++i) {
+    state = state * 6364136223846793005 + 1442695040888963407;
+    const double v = static_cast<double>(state >> 11) / 9007199254740992.0 *
+                     std::pow(10.0, static_cast<int>(state % 27) - 6) * (state & 1 ? -1 : 1);
+    if (v == 0) continue;
+    const std::string got(ours, GoWriteShortest(v, -6, 21, ours));
+    ASSERT_EQ(got.find('e') == std::string::npos, std::fabs(v) >= 1e-6 && std::fabs(v) < 1e21)
+        << got;
+    EXPECT_EQ(std::strtod(got.c_str(), nullptr), v) << got;
+    const std::string want(
+        theirs,
+        std::to_chars(theirs, theirs + sizeof theirs, v, std::chars_format::scientific).ptr);
+    EXPECT_EQ(significant(got), significant(want)) << got << " vs " << want;
   }
 }
 

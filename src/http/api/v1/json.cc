@@ -1,8 +1,8 @@
 #include "http/api/v1/json.h"
 
-#include <charconv>
 #include <variant>
 
+#include "base/decimal.h"
 #include "base/go_strconv.h"
 
 namespace argus::http::api {
@@ -39,7 +39,7 @@ char* WriteTimestamp(int64_t ms, char* p) {
     *p++ = '-';
     t = 0 - t;  // also right for INT64_MIN
   }
-  p = std::to_chars(p, p + 20, t / 1000).ptr;
+  p = WriteDecimal(t / 1000, p);
   const unsigned frac = t % 1000;
   if (frac != 0) {
     p[0] = '.';
