@@ -1,6 +1,8 @@
 #include "http/api/v1/json.h"
 
+#include <cstring>
 #include <variant>
+#include <vector>
 
 #include "base/decimal.h"
 #include "base/go_strconv.h"
@@ -76,9 +78,39 @@ void AppendPoint(int64_t t, double v, std::string* out) {
   out->append(buf, WritePoint(t, v, buf) - buf);
 }
 
+// The written forms of recent timestamps: a range result's series mostly share their steps, so
+// each step's text is made once and copied after that (direct-mapped by a hash of the time).
+class TimestampTexts {
+ public:
+  TimestampTexts() : slots_(kSlots) {}
+
+  // WriteTimestamp(ms, p). REQUIRES: p has room for kTextChars.
+  char* Write(int64_t ms, char* p) {
+    Slot& s = slots_[(static_cast<uint64_t>(ms) * 0x9E3779B97F4A7C15ULL) >> (64 - kSlotBits)];
+    if (s.len == 0 || s.ms != ms) {
+      s.ms = ms;
+      s.len = static_cast<uint8_t>(WriteTimestamp(ms, s.text) - s.text);
+    }
+    std::memcpy(p, s.text, kTextChars);  // a fixed-size copy; only len bytes count
+    return p + s.len;
+  }
+
+ private:
+  static constexpr int kSlotBits = 12;
+  static constexpr size_t kSlots = size_t{1} << kSlotBits;
+  static constexpr size_t kTextChars = 22;  // a sign, 17 digits, '.', 3 digits fit
+  struct Slot {
+    int64_t ms = 0;
+    uint8_t len = 0;
+    char text[kTextChars];
+  };
+  std::vector<Slot> slots_;
+};
+
 // The points of a series, comma-separated, written through a stack buffer appended to `out`
 // a few kilobytes at a time.
-void AppendPoints(const std::vector<promql::FPoint>& points, std::string* out) {
+void AppendPoints(const std::vector<promql::FPoint>& points, TimestampTexts& times,
+                  std::string* out) {
   char buf[8192];
   char* p = buf;
   for (size_t j = 0; j < points.size(); ++j) {
@@ -87,7 +119,11 @@ void AppendPoints(const std::vector<promql::FPoint>& points, std::string* out) {
       p = buf;
     }
     if (j > 0) *p++ = ',';
-    p = WritePoint(points[j].t, points[j].v, p);
+    *p++ = '[';
+    p = times.Write(points[j].t, p);
+    *p++ = ',';
+    p = WriteSampleValue(points[j].v, p);
+    *p++ = ']';
   }
   out->append(buf, p - buf);
 }
@@ -116,6 +152,7 @@ void AppendResult(const promql::Matrix& mat, std::string* out) {
   size_t points = 0;
   for (const promql::Series& s : mat) points += s.points.size();
   out->reserve(out->size() + points * 32 + mat.size() * 256);
+  TimestampTexts times;
   out->append("{\"resultType\":\"matrix\",\"result\":[");
   for (size_t i = 0; i < mat.size(); ++i) {
     if (i > 0) out->push_back(',');
@@ -124,7 +161,7 @@ void AppendResult(const promql::Matrix& mat, std::string* out) {
     // As Prometheus: a series without points has no "values" key.
     if (!mat[i].points.empty()) {
       out->append(",\"values\":[");
-      AppendPoints(mat[i].points, out);
+      AppendPoints(mat[i].points, times, out);
       out->push_back(']');
     }
     out->push_back('}');

@@ -99,6 +99,26 @@ TEST(JsonTest, Matrix) {
                      R"("values":[[1,"1.5"],[2.500,"-Inf"]]},{"metric":{"a":"c"}}]})");
 }
 
+// Series sharing, and not sharing, their steps: each point keeps its own time text, over more
+// distinct times than the writer keeps texts of.
+TEST(JsonTest, MatrixTimesAcrossSeries) {
+  promql::Matrix m(3);
+  std::string want = R"({"resultType":"matrix","result":[)";
+  for (int s = 0; s < 3; ++s) {
+    m[s].metric = labels::Labels({{"s", std::to_string(s)}});
+    want += std::string(s > 0 ? "," : "") + R"({"metric":{"s":")" + std::to_string(s) +
+            R"("},"values":[)";
+    for (int64_t i = 0; i < 5000; ++i) {
+      const int64_t t = s == 2 ? -i * 7 : i * 15000 + (i % 3 == 0 ? 0 : 1);
+      m[s].points.push_back({t, 1});
+      want += std::string(i > 0 ? "," : "") + "[" + Ts(t) + R"(,"1"])";
+    }
+    want += "]}";
+  }
+  want += "]}";
+  EXPECT_EQ(Data(m), want);
+}
+
 TEST(JsonTest, ScalarAndString) {
   // Scalars print their timestamp as a JSON float and their value in 'f' form throughout.
   EXPECT_EQ(Data(promql::Scalar{1500, 1e-7}),
