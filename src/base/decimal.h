@@ -3,9 +3,12 @@
 // divide-by-100 chain over the whole number.
 #pragma once
 
+#include <array>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 namespace argus {
 namespace decimal_internal {
@@ -84,7 +87,25 @@ inline char* WriteDecimal(uint64_t v, char* p) {
   return WriteDecimalPadded(v, DecimalDigits(v), p);
 }
 
-// 10^k. REQUIRES: 0 <= k <= 19.
-inline uint64_t PowerOfTen(int k) { return decimal_internal::kPow10[k]; }
+namespace decimal_internal {
+struct QuotientRemainder {
+  uint64_t quotient, remainder;
+};
+template <uint64_t kDivisor>
+QuotientRemainder DivideBy(uint64_t v) {
+  return {v / kDivisor, v % kDivisor};
+}
+template <size_t... k>
+constexpr auto Dividers(std::index_sequence<k...>) {
+  return std::array<QuotientRemainder (*)(uint64_t), sizeof...(k)>{&DivideBy<kPow10[k]>...};
+}
+}  // namespace decimal_internal
+
+// v / 10^k and v % 10^k, by multiplication (a division by a constant) rather than by a
+// variable 64-bit division, which costs tens of cycles. REQUIRES: 0 <= k <= 19.
+inline decimal_internal::QuotientRemainder DivModPowerOfTen(uint64_t v, int k) {
+  static constexpr auto kDividers = decimal_internal::Dividers(std::make_index_sequence<20>());
+  return kDividers[k](v);
+}
 
 }  // namespace argus

@@ -39,5 +39,18 @@ TEST(DecimalTest, RandomValuesOfEveryWidth) {
   }
 }
 
+TEST(DecimalTest, DivModPowerOfTen) {
+  uint64_t state = 9;
+  for (int i = 0; i < 20000; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    uint64_t p = 1;
+    for (int k = 0; k < 20; ++k, p *= 10) {
+      const auto [q, r] = DivModPowerOfTen(state, k);
+      ASSERT_EQ(q, state / p) << state << " / 10^" << k;
+      ASSERT_EQ(r, state % p) << state << " % 10^" << k;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace argus

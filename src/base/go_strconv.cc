@@ -559,11 +559,11 @@ char* GoWriteShortest(double v, int min_exp, int max_exp, char* p) {
   const int exp = n - 1 + exponent;  // of the first digit
   // The digits are written straight to p, split where a '.' goes.
   if (exp < min_exp || exp >= max_exp) {
-    const uint64_t rest_scale = PowerOfTen(n - 1);
-    *p++ = static_cast<char>('0' + significand / rest_scale);
+    const auto [first, rest] = DivModPowerOfTen(significand, n - 1);
+    *p++ = static_cast<char>('0' + first);
     if (n > 1) {
       *p++ = '.';
-      p = WriteDecimalPadded(significand % rest_scale, n - 1, p);
+      p = WriteDecimalPadded(rest, n - 1, p);
     }
     *p++ = 'e';
     *p++ = exp < 0 ? '-' : '+';
@@ -581,10 +581,10 @@ char* GoWriteShortest(double v, int min_exp, int max_exp, char* p) {
     std::memset(p, '0', exp + 1 - n);
     return p + (exp + 1 - n);
   }
-  const uint64_t fraction_scale = PowerOfTen(n - exp - 1);  // dd.ddd
-  p = WriteDecimalPadded(significand / fraction_scale, exp + 1, p);
+  const auto [integer, fraction] = DivModPowerOfTen(significand, n - exp - 1);  // dd.ddd
+  p = WriteDecimalPadded(integer, exp + 1, p);
   *p++ = '.';
-  return WriteDecimalPadded(significand % fraction_scale, n - exp - 1, p);
+  return WriteDecimalPadded(fraction, n - exp - 1, p);
 }
 
 namespace {

@@ -138,7 +138,7 @@ size_t XorIterator::NextBatch(int64_t* ts, double* vs, size_t max) {
   return n;
 }
 
-inline bool XorIterator::Decode() {
+[[gnu::always_inline]] inline bool XorIterator::Decode() {
   if (failed_ || read_ == total_) return false;
   if (read_ == 0) {
     uint64_t v;
@@ -182,7 +182,7 @@ inline bool XorIterator::Decode() {
   return ReadValue();
 }
 
-inline bool XorIterator::ReadValue() {
+[[gnu::always_inline]] inline bool XorIterator::ReadValue() {
   // '0': the same value; '10': XOR bits in the last window; '11': a new window, then the bits.
   bool changed = false, new_window = false;
   if (uint64_t w; r_.Peek(&w)) {
