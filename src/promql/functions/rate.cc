@@ -10,13 +10,13 @@ namespace argus::promql::functions_internal {
 namespace {
 
 // Prometheus's extrapolatedRate over the window pts (at least two points) of
-// [range_start, range_end] given the change over it, `result` (counter resets added back for a
-// counter): extrapolated towards the window's edges when the first and last samples lie within
-// 1.1 average intervals of them (else by half an interval), never below a counter's zero point;
-// per second when kRate.
+// [range_start, range_end] (range_s seconds long) given the change over it, `result` (counter
+// resets added back for a counter): extrapolated towards the window's edges when the first and last
+// samples lie within 1.1 average intervals of them (else by half an interval), never below a
+// counter's zero point; per second when kRate.
 template <bool kCounter, bool kRate>
 double ExtrapolatedRate(std::span<const FPoint> pts, double result, int64_t range_start,
-                        int64_t range_end) {
+                        int64_t range_end, double range_s) {
   const FPoint& first = pts.front();
   const FPoint& last = pts.back();
   double to_start = static_cast<double>(first.t - range_start) / 1000;
@@ -36,7 +36,7 @@ double ExtrapolatedRate(std::span<const FPoint> pts, double result, int64_t rang
   interval += to_start < threshold ? to_start : avg_interval / 2;
   interval += to_end < threshold ? to_end : avg_interval / 2;
   double factor = interval / sampled;
-  if (kRate) factor /= static_cast<double>(range_end - range_start) / 1000;
+  if (kRate) factor /= range_s;
   return result * factor;
 }
 
@@ -48,6 +48,7 @@ void ExtrapolatedRateKernel(std::span<const FPoint> points, std::span<const Step
   // in (counted_from, counted_to] lower than the point before them. A window without any (most
   // are) needs no walk over its points, and the loop over steps no data-dependent branch.
   size_t counted_from = 0, counted_to = 0, resets = 0;
+  const double range_s = static_cast<double>(range_ms) / 1000;
   auto is_reset = [&](size_t j) -> size_t { return points[j].v < points[j - 1].v; };
   for (const StepWindow& s : steps) {
     if (s.hi - s.lo < 2) continue;
@@ -64,8 +65,8 @@ void ExtrapolatedRateKernel(std::span<const FPoint> points, std::span<const Step
       }
     }
     const int64_t range_end = s.ts - offset_ms;
-    out->push_back(
-        {s.ts, ExtrapolatedRate<kCounter, kRate>(pts, result, range_end - range_ms, range_end)});
+    out->push_back({s.ts, ExtrapolatedRate<kCounter, kRate>(pts, result, range_end - range_ms,
+                                                            range_end, range_s)});
   }
 }
 
