@@ -100,18 +100,23 @@ TEST(JsonTest, Matrix) {
 }
 
 // Series sharing, and not sharing, their steps: each point keeps its own time text, over more
-// distinct times than the writer keeps texts of.
-TEST(JsonTest, MatrixTimesAcrossSeries) {
-  promql::Matrix m(3);
+// distinct times than the writer keeps texts of; with this many points two threads write the
+// halves (five series, one without points).
+TEST(JsonTest, LargeMatrix) {
+  promql::Matrix m(5);
   std::string want = R"({"resultType":"matrix","result":[)";
-  for (int s = 0; s < 3; ++s) {
+  for (int s = 0; s < 5; ++s) {
     m[s].metric = labels::Labels({{"s", std::to_string(s)}});
-    want += std::string(s > 0 ? "," : "") + R"({"metric":{"s":")" + std::to_string(s) +
-            R"("},"values":[)";
-    for (int64_t i = 0; i < 5000; ++i) {
+    want += std::string(s > 0 ? "," : "") + R"({"metric":{"s":")" + std::to_string(s) + R"("})";
+    if (s == 3) {
+      want += "}";
+      continue;
+    }
+    want += R"(,"values":[)";
+    for (int64_t i = 0; i < 30000; ++i) {
       const int64_t t = s == 2 ? -i * 7 : i * 15000 + (i % 3 == 0 ? 0 : 1);
-      m[s].points.push_back({t, 1});
-      want += std::string(i > 0 ? "," : "") + "[" + Ts(t) + R"(,"1"])";
+      m[s].points.push_back({t, 0.5 * s});
+      want += std::string(i > 0 ? "," : "") + "[" + Ts(t) + "," + Val(0.5 * s) + "]";
     }
     want += "]}";
   }
