@@ -43,6 +43,13 @@ int main(int argc, char** argv) {
   // freed memory of its own; two suffice for Argus's few allocating threads and keep RSS
   // lower (4 MiB of 81 at 100k scraped series). MALLOC_ARENA_MAX still overrides.
   if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, 2);
+  // A large query answer (tens of MB of points and JSON) is allocated and freed per request.
+  // By default glibc maps blocks that large afresh, or hands freed memory back to the kernel,
+  // so each request page-faulted ~6500 new pages (26 MB) in; kept for reuse, ~400 (and such a
+  // query took ~12% less time). Blocks up to 32 MiB (glibc's maximum) come from the heap, and
+  // up to 128 MiB of free memory stays with the process. The MALLOC_*_ variables override.
+  if (std::getenv("MALLOC_MMAP_THRESHOLD_") == nullptr) mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  if (std::getenv("MALLOC_TRIM_THRESHOLD_") == nullptr) mallopt(M_TRIM_THRESHOLD, 128 << 20);
 
   CLI::App app{"Argus: multi-cluster monitoring compatible with Prometheus and Thanos.", "argus"};
   app.set_version_flag("--version",
