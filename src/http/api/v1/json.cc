@@ -66,14 +66,18 @@ char* WriteSampleValue(double v, char* p) {
   return p;
 }
 
-// Writes [t,"v"] of one sample to `p`; returns the end.
-char* WritePoint(int64_t t, double v, char* p) {
-  *p++ = '[';
-  p = WriteTimestamp(t, p);
+// Writes the rest of a point after its timestamp: ,"v"]; returns the end.
+char* EndPoint(double v, char* p) {
   *p++ = ',';
   p = WriteSampleValue(v, p);
   *p++ = ']';
   return p;
+}
+
+// Writes [t,"v"] of one sample to `p`; returns the end.
+char* WritePoint(int64_t t, double v, char* p) {
+  *p++ = '[';
+  return EndPoint(v, WriteTimestamp(t, p));
 }
 
 void AppendPoint(int64_t t, double v, std::string* out) {
@@ -123,10 +127,7 @@ void AppendPoints(const std::vector<promql::FPoint>& points, TimestampTexts& tim
     }
     if (j > 0) *p++ = ',';
     *p++ = '[';
-    p = times.Write(points[j].t, p);
-    *p++ = ',';
-    p = WriteSampleValue(points[j].v, p);
-    *p++ = ']';
+    p = EndPoint(points[j].v, times.Write(points[j].t, p));
   }
   out->append(buf, p - buf);
 }
