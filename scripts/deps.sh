@@ -14,13 +14,29 @@ BUILD_PKGS=(
 # Peers, oracles and tools the tests and the demo run.
 RUNTIME_PKGS=(
   prometheus prometheus-node-exporter curl wrk bc python3 procps
+  python3-botocore python3-boto3 openssl
 )
+# Node.js runs the S3-compatible server the object-storage tests use; a machine that already
+# has node (e.g. from NodeSource) keeps it.
+command -v node >/dev/null 2>&1 || RUNTIME_PKGS+=(nodejs npm)
+
+# The npm packages of test/npm (s3rver), installed from its lock file.
+install_npm() {
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/test/npm"
+  [ -x "$dir/node_modules/.bin/s3rver" ] && return 0
+  echo "deps.sh: installing npm packages in $dir"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
 
 missing=()
 for p in "${BUILD_PKGS[@]}" "${RUNTIME_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+  install_npm
+  exit 0
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "deps.sh: missing packages (${missing[*]}); run as root to install them" >&2
@@ -38,4 +54,5 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 fi
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 [ $created_policy -eq 1 ] && rm -f /usr/sbin/policy-rc.d
+install_npm
 exit 0

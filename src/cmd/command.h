@@ -15,6 +15,8 @@ struct Command {
 
 // `argus server`: scrape, store, rule evaluation and the Prometheus HTTP API.
 Command AddServerCommand(CLI::App& root);
+// `argus sidecar`: ships the blocks of a Prometheus server running next to it.
+Command AddSidecarCommand(CLI::App& root);
 // `argus tools`: offline utilities (tsdb list, dump).
 Command AddToolsCommand(CLI::App& root);
 

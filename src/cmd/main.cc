@@ -24,7 +24,6 @@ struct PendingRole {
   const char* tracking;
 };
 constexpr PendingRole kPendingRoles[] = {
-    {"sidecar", "Upload a Prometheus server's blocks and serve its data over StoreAPI", "issue #6"},
     {"store", "Serve the blocks of an object-storage bucket over StoreAPI (store gateway)",
      "issue #7"},
     {"query", "Query many StoreAPI endpoints as one Prometheus, with deduplication", "issue #8"},
@@ -67,6 +66,7 @@ int main(int argc, char** argv) {
 
   std::vector<argus::cmd::Command> commands;
   commands.push_back(argus::cmd::AddServerCommand(app));
+  commands.push_back(argus::cmd::AddSidecarCommand(app));
   commands.push_back(argus::cmd::AddToolsCommand(app));
   for (const PendingRole& role : kPendingRoles) {
     CLI::App* sub = app.add_subcommand(role.name, role.description);

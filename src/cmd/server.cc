@@ -26,6 +26,7 @@
 #include "base/units.h"
 #include "cmd/command.h"
 #include "cmd/config_runtime.h"
+#include "cmd/shipping.h"
 #include "cmd/status_api.h"
 #include "config/marshal.h"
 #include "http/api/v1/api.h"
@@ -59,6 +60,7 @@ struct ServerFlags {
   std::string query_timeout = "2m";
   int64_t query_max_samples = 50'000'000;
   int query_max_concurrency = 20;
+  ShippingFlags shipping;
 };
 
 // The PromQL engine options the --query.* flags describe. Errors: InvalidArgument naming the
@@ -115,6 +117,31 @@ absl::StatusOr<tsdb::DbOptions> TsdbOptions(const ServerFlags& f, metrics::Regis
         "--storage.tsdb.max-block-duration must be at least --storage.tsdb.min-block-duration");
   }
   return o;
+}
+
+// What shipping blocks asks of the server, as Thanos asks it of Prometheus: no local
+// compaction (a compacted block would be uploaded again, overlapping its sources), and
+// external labels that tell this server's blocks from every other's. Errors:
+// FailedPrecondition saying which.
+absl::Status CheckShippable(const ServerFlags& f, const tsdb::DbOptions& o,
+                            const config::Config& config) {
+  if (o.max_block_duration != o.min_block_duration) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "uploading blocks needs local compaction disabled: set "
+        "--storage.tsdb.max-block-duration equal to --storage.tsdb.min-block-duration (now ",
+        f.max_block_duration.empty() ? "unset" : f.max_block_duration, " and ",
+        f.min_block_duration, ")"));
+  }
+  if (o.min_block_duration != 2 * 3600 * 1000) {
+    log::Warn("block duration is not 2h; only 2h is recommended for shipping",
+              {{"block", f.min_block_duration}});
+  }
+  if (config.global.external_labels.empty()) {
+    return absl::FailedPreconditionError(
+        "no external labels configured (global.external_labels); uniquely identifying "
+        "external labels must be configured to upload blocks");
+  }
+  return absl::OkStatus();
 }
 
 // The endpoints that read the configuration, targets and storage.
@@ -239,11 +266,24 @@ int RunServer(const ServerFlags& flags, std::map<std::string, std::string> flag_
     log::Error("Invalid query flags", {{"err", engine_opts.status()}});
     return 2;
   }
+  objstore::BucketMetrics bucket_metrics(registry);
+  absl::StatusOr<std::unique_ptr<objstore::Bucket>> bucket =
+      OpenBucket(flags.shipping, bucket_metrics);
+  if (!bucket.ok()) {
+    log::Error("invalid object storage configuration", {{"err", bucket.status()}});
+    return 1;
+  }
   // Before the TSDB opens, so that a bad file fails fast.
   absl::StatusOr<config::Config> config = config::LoadFile(flags.config_file);
   if (!config.ok()) {
     log::Error("Error loading config", {{"file", flags.config_file}, {"err", config.status()}});
     return 1;
+  }
+  if (*bucket != nullptr) {
+    if (absl::Status st = CheckShippable(flags, *opts, *config); !st.ok()) {
+      log::Error("Cannot ship blocks", {{"err", st}});
+      return 1;
+    }
   }
   log::Info("Starting TSDB ...", {{"path", flags.tsdb_path}});
   absl::StatusOr<std::unique_ptr<tsdb::DB>> db = tsdb::DB::Open(flags.tsdb_path, *opts);
@@ -287,11 +327,19 @@ int RunServer(const ServerFlags& flags, std::map<std::string, std::string> flag_
     (*db)->Close().IgnoreError();
     return 1;
   }
+  std::unique_ptr<ShippingLoop> shipping;
+  if (*bucket != nullptr) {
+    // The integrated sidecar role: this server's own blocks, with its current external labels.
+    shipping = std::make_unique<ShippingLoop>(
+        *std::move(bucket), flags.tsdb_path, "sidecar", flags.shipping.upload_compacted,
+        [runtime = rt.get()] { return runtime->Current()->global.external_labels; }, registry);
+  }
   log::Info("Server is ready to receive web requests.",
             {{"address", flags.listen_address}, {"port", web.port()}});
   int sig = WaitForTermination([&rt] { rt->Reload().IgnoreError(); });
   log::Warn("Received termination signal, exiting gracefully...", {{"signal", sig}});
   web.Shutdown();
+  shipping.reset();
   rt.reset();  // stops discovery and scraping; no staleness markers on shutdown
   if (absl::Status st = (*db)->Close(); !st.ok()) {
     log::Error("Error stopping storage", {{"err", st}});
@@ -347,6 +395,7 @@ Command AddServerCommand(CLI::App& root) {
                   "queries will fail if they try to load more samples than this into memory, so "
                   "this also limits the number of samples a query can return")
       ->capture_default_str();
+  AddShippingFlags(sub, &flags->shipping);
   return {sub, [flags, sub] { return RunServer(*flags, FlagValues(*sub)); }};
 }
 

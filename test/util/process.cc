@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -85,6 +86,8 @@ Child::Child(const std::vector<std::string>& argv, const std::string& log_path)
   int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   pid_ = fork();
   if (pid_ == 0) {
+    // A test that crashes or is killed takes its servers with it.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     ResetSignals();
     dup2(fd, 1);
     dup2(fd, 2);

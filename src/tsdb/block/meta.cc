@@ -67,7 +67,7 @@ absl::StatusOr<BlockMeta> ReadMeta(Env* env, const std::string& dir) {
   return ParseMeta(text, path);
 }
 
-std::string FormatMeta(const BlockMeta& m) {
+ordered_json MetaJson(const BlockMeta& m) {
   ordered_json j;
   j["ulid"] = m.ulid.ToString();
   j["minTime"] = m.min_time;
@@ -93,8 +93,10 @@ std::string FormatMeta(const BlockMeta& m) {
   }
   j["compaction"] = c;
   j["version"] = m.version;
-  return j.dump(1, '\t');
+  return j;
 }
+
+std::string FormatMeta(const BlockMeta& m) { return MetaJson(m).dump(1, '\t'); }
 
 absl::Status WriteMeta(Env* env, const std::string& dir, const BlockMeta& meta) {
   return WriteFileAtomically(env, JoinPath(dir, kMetaFilename), FormatMeta(meta));

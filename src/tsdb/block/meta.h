@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "base/env.h"
 #include "base/ulid.h"
+#include "nlohmann/json.hpp"
 
 namespace argus::tsdb::block {
 
@@ -42,6 +43,9 @@ inline constexpr char kMetaFilename[] = "meta.json";
 absl::StatusOr<BlockMeta> ParseMeta(absl::string_view json, absl::string_view source);
 // Reads <dir>/meta.json.
 absl::StatusOr<BlockMeta> ReadMeta(Env* env, const std::string& dir);
+// meta.json's object, its keys in Prometheus's order (for writers that extend it, as Thanos's
+// meta.json does).
+nlohmann::ordered_json MetaJson(const BlockMeta& meta);
 // meta.json text as Prometheus writes it (tab-indented).
 std::string FormatMeta(const BlockMeta& meta);
 // Writes <dir>/meta.json atomically (temporary file, fsync, rename).

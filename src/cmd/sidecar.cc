@@ -1,0 +1,238 @@
+// `argus sidecar`: Thanos's sidecar role next to a real Prometheus server (the seed's
+// kube-prometheus-stack setup). It waits for Prometheus to be ready, reads its external labels
+// (refusing to run without any), checks that Prometheus does not compact blocks when uploads
+// are configured, and ships every finished block Prometheus writes into --tsdb.path to the
+// bucket, labelled with those external labels. Self metrics and probes on --http-address.
+// Serving the blocks over StoreAPI (--grpc-address) is issue #7's part of the role.
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "base/buildinfo.h"
+#include "base/logging.h"
+#include "base/signals.h"
+#include "base/status.h"
+#include "base/units.h"
+#include "cmd/command.h"
+#include "cmd/prometheus_client.h"
+#include "cmd/shipping.h"
+#include "cmd/status_api.h"
+#include "http/server.h"
+#include "metrics/process_collector.h"
+#include "metrics/registry.h"
+
+namespace argus::cmd {
+namespace {
+
+struct SidecarFlags {
+  std::string prometheus_url = "http://localhost:9090";
+  std::string prometheus_ready_timeout = "10m";
+  std::string get_config_interval = "30s";
+  std::string tsdb_path = "./data";
+  std::string min_time = "0000-01-01T00:00:00Z";
+  std::string grpc_address = "0.0.0.0:10901";
+  std::string http_address = "0.0.0.0:10902";
+  ShippingFlags shipping;
+};
+
+// --min-time as Thanos's model.TimeOrDuration takes it: RFC 3339, or a duration relative to
+// now ("-2h"). Errors: InvalidArgument.
+absl::Status CheckMinTime(const std::string& v) {
+  if (absl::StartsWith(v, "-")) {
+    return ParsePromDuration(v.substr(1)).status();
+  }
+  absl::Time t;
+  std::string err;
+  if (!absl::ParseTime(absl::RFC3339_full, v, &t, &err)) {
+    return absl::InvalidArgumentError(absl::StrCat("--min-time: ", v, ": ", err));
+  }
+  return absl::OkStatus();
+}
+
+// What the sidecar learns from Prometheus, shared between its threads.
+class PrometheusState {
+ public:
+  void SetLabels(labels::Labels l) {
+    std::lock_guard<std::mutex> g(mu_);
+    labels_ = std::move(l);
+    ready_ = true;
+  }
+  labels::Labels Labels() {
+    std::lock_guard<std::mutex> g(mu_);
+    return labels_;
+  }
+  bool ready() {
+    std::lock_guard<std::mutex> g(mu_);
+    return ready_;
+  }
+
+ private:
+  std::mutex mu_;
+  labels::Labels labels_;
+  bool ready_ = false;
+};
+
+// Thanos's check: with uploads, Prometheus must not compact blocks locally (they would be
+// uploaded again as level-2 blocks). Errors: FailedPrecondition saying so.
+absl::Status CheckBlockDurations(PrometheusClient& prom) {
+  ASSIGN_OR_RETURN(auto flags, prom.Flags());
+  const std::string& min = flags["storage.tsdb.min-block-duration"];
+  const std::string& max = flags["storage.tsdb.max-block-duration"];
+  if (min != max) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("found that TSDB Max time is ", max, " and Min time is ", min,
+                     ". Compaction needs to be disabled (storage.tsdb.min-block-duration = "
+                     "storage.tsdb.max-block-duration)"));
+  }
+  if (min != "2h") {
+    log::Warn("found that TSDB block time is not 2h; only 2h is recommended", {{"block", min}});
+  }
+  return absl::OkStatus();
+}
+
+// The sidecar's start-up against Prometheus, then its configuration refresh, until `stop`.
+// A start-up failure is logged, stored in `*failure` and ends the process's wait with SIGTERM.
+void WatchPrometheus(const SidecarFlags& f, std::unique_ptr<objstore::Bucket> bucket,
+                     PrometheusState& state, metrics::Registry& registry,
+                     std::unique_ptr<ShippingLoop>& shipping, std::atomic<bool>& stop,
+                     std::atomic<int>& failure) {
+  const auto fail = [&failure](absl::string_view msg, const absl::Status& st) {
+    log::Error(msg, {{"err", st}});
+    failure = 1;
+    kill(getpid(), SIGTERM);
+  };
+  PrometheusClient prom(f.prometheus_url);
+  const absl::Time deadline =
+      absl::Now() + absl::Milliseconds(*ParsePromDuration(f.prometheus_ready_timeout));
+  absl::Status ready;
+  while (!stop && !(ready = prom.Ready()).ok()) {
+    if (absl::Now() > deadline) return fail("Prometheus did not become ready", ready);
+    log::Info("Prometheus is not ready yet; waiting", {{"err", ready}});
+    absl::SleepFor(absl::Seconds(2));
+  }
+  if (stop) return;
+  absl::StatusOr<labels::Labels> ext = prom.ExternalLabels();
+  if (!ext.ok()) return fail("failed to read external labels from Prometheus", ext.status());
+  if (ext->empty()) {
+    return fail("no external labels configured on Prometheus server",
+                absl::FailedPreconditionError(
+                    "uniquely identifying external labels must be configured; see "
+                    "https://thanos.io/tip/thanos/storage.md#external-labels for details."));
+  }
+  state.SetLabels(*ext);
+  log::Info("Prometheus is ready; external labels loaded", {{"labels", ext->ToString()}});
+  if (bucket != nullptr) {
+    if (absl::Status st = CheckBlockDurations(prom); !st.ok()) {
+      return fail("Prometheus does not meet the sidecar's requirements", st);
+    }
+    shipping = std::make_unique<ShippingLoop>(
+        std::move(bucket), f.tsdb_path, "sidecar", f.shipping.upload_compacted,
+        [&state] { return state.Labels(); }, registry);
+  } else {
+    log::Info("no supported bucket was configured, uploads will be disabled");
+  }
+  const absl::Duration every = absl::Milliseconds(*ParsePromDuration(f.get_config_interval));
+  for (absl::Time next = absl::Now() + every; !stop;) {
+    if (absl::Now() < next) {
+      absl::SleepFor(absl::Milliseconds(200));
+      continue;
+    }
+    next = absl::Now() + every;
+    absl::StatusOr<labels::Labels> now = prom.ExternalLabels();
+    if (now.ok() && !now->empty()) {
+      state.SetLabels(*std::move(now));
+    } else {
+      log::Warn(
+          "heartbeat failed; keeping the last external labels",
+          {{"err", now.ok() ? absl::FailedPreconditionError("no external labels") : now.status()}});
+    }
+  }
+}
+
+int RunSidecar(const SidecarFlags& f, std::map<std::string, std::string> flag_values) {
+  log::Info("Starting Argus Sidecar", {{"version", GetBuildInfo().version}});
+  for (const auto& [flag, value] : {std::pair<const char*, const std::string&>{
+                                        "--prometheus.ready_timeout", f.prometheus_ready_timeout},
+                                    {"--prometheus.get_config_interval", f.get_config_interval}}) {
+    if (absl::Status st = ParsePromDuration(value).status(); !st.ok()) {
+      log::Error("Invalid flag", {{"flag", flag}, {"err", st}});
+      return 2;
+    }
+  }
+  if (absl::Status st = CheckMinTime(f.min_time); !st.ok()) {
+    log::Error("Invalid flag", {{"flag", "--min-time"}, {"err", st}});
+    return 2;
+  }
+  metrics::Registry registry;
+  metrics::RegisterProcessCollector(registry);
+  objstore::BucketMetrics bucket_metrics(registry);
+  // The bucket configuration is checked before anything else starts.
+  absl::StatusOr<std::unique_ptr<objstore::Bucket>> bucket = OpenBucket(f.shipping, bucket_metrics);
+  if (!bucket.ok()) {
+    log::Error("invalid object storage configuration", {{"err", bucket.status()}});
+    return 1;
+  }
+  PrometheusState state;
+  http::Server web(registry);
+  web.AddStandardEndpoints("Argus Sidecar", [&state] { return state.ready(); });
+  AddStatusEndpoints(web, std::move(flag_values));
+  if (absl::Status s = web.Start(f.http_address); !s.ok()) {
+    log::Error("Error starting web server", {{"err", s}});
+    return 1;
+  }
+  log::Info("listening for requests and metrics", {{"address", f.http_address}});
+  log::Warn("StoreAPI over gRPC is not served by this version; --grpc-address is unused",
+            {{"address", f.grpc_address}});
+  std::unique_ptr<ShippingLoop> shipping;
+  std::atomic<bool> stop{false};
+  std::atomic<int> failure{0};
+  std::thread watcher(
+      [&] { WatchPrometheus(f, *std::move(bucket), state, registry, shipping, stop, failure); });
+  const int sig = WaitForTermination(nullptr);
+  if (failure == 0) log::Info("Received termination signal, exiting", {{"signal", sig}});
+  stop = true;
+  watcher.join();
+  shipping.reset();
+  web.Shutdown();
+  return failure;
+}
+
+}  // namespace
+
+Command AddSidecarCommand(CLI::App& root) {
+  auto f = std::make_shared<SidecarFlags>();
+  CLI::App* sub = root.add_subcommand(
+      "sidecar", "Upload a Prometheus server's blocks to object storage (Thanos sidecar)");
+  sub->add_option("--prometheus.url", f->prometheus_url,
+                  "URL at which to reach Prometheus's API. For better performance use local "
+                  "network.")
+      ->capture_default_str();
+  sub->add_option("--prometheus.ready_timeout", f->prometheus_ready_timeout,
+                  "Maximum time to wait for the Prometheus instance to start up")
+      ->capture_default_str();
+  sub->add_option("--prometheus.get_config_interval", f->get_config_interval,
+                  "How often to get Prometheus config")
+      ->capture_default_str();
+  sub->add_option("--tsdb.path", f->tsdb_path, "Data directory of TSDB.")->capture_default_str();
+  sub->add_option("--min-time", f->min_time,
+                  "Start of time range limit to serve. Option can be a constant time in RFC3339 "
+                  "format or time duration relative to current time, such as -1d or 2h45m.")
+      ->capture_default_str();
+  sub->add_option("--grpc-address", f->grpc_address,
+                  "Listen ip:port address for gRPC endpoints (StoreAPI).")
+      ->capture_default_str();
+  sub->add_option("--http-address", f->http_address, "Listen host:port for HTTP endpoints.")
+      ->capture_default_str();
+  AddShippingFlags(sub, &f->shipping);
+  return {sub, [f, sub] { return RunSidecar(*f, FlagValues(*sub)); }};
+}
+
+}  // namespace argus::cmd

@@ -1,0 +1,79 @@
+#include "objstore/bucket.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "base/status.h"
+
+namespace argus::objstore {
+
+absl::StatusOr<std::string> Bucket::Get(absl::string_view name) {
+  std::string out;
+  RETURN_IF_ERROR(GetRange(name, 0, -1, [&out](absl::string_view piece) {
+    out.append(piece.data(), piece.size());
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<size_t> StringSource::Read(char* buf, size_t n) {
+  const size_t k = std::min(n, data_.size() - pos_);
+  memcpy(buf, data_.data() + pos_, k);
+  pos_ += k;
+  return k;
+}
+
+absl::StatusOr<std::unique_ptr<FileSource>> FileSource::Open(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const std::string msg = absl::StrCat("open ", path, ": ", strerror(errno));
+    return errno == ENOENT ? absl::NotFoundError(msg) : absl::InternalError(msg);
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    const std::string msg = absl::StrCat("stat ", path, ": ", strerror(errno));
+    close(fd);
+    return absl::InternalError(msg);
+  }
+  return std::unique_ptr<FileSource>(new FileSource(path, fd, st.st_size));
+}
+
+FileSource::~FileSource() { close(fd_); }
+
+absl::StatusOr<size_t> FileSource::Read(char* buf, size_t n) {
+  for (;;) {
+    const ssize_t k = pread(fd_, buf, n, pos_);
+    if (k >= 0) {
+      pos_ += k;
+      return static_cast<size_t>(k);
+    }
+    if (errno != EINTR)
+      return absl::InternalError(absl::StrCat("read ", path_, ": ", strerror(errno)));
+  }
+}
+
+absl::Status UploadFile(Bucket& bucket, absl::string_view name, const std::string& path) {
+  ASSIGN_OR_RETURN(std::unique_ptr<FileSource> src, FileSource::Open(path));
+  return bucket.Upload(name, *src);
+}
+
+absl::Status CheckKey(absl::string_view name, bool allow_dir) {
+  const auto bad = [name](absl::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid object name \"", name, "\": ", why));
+  };
+  if (name.empty()) return bad("empty");
+  if (name.find('\0') != absl::string_view::npos) return bad("contains NUL");
+  if (allow_dir && name.back() == '/') name.remove_suffix(1);
+  for (absl::string_view seg : absl::StrSplit(name, '/')) {
+    if (seg.empty()) return bad("empty path segment");
+    if (seg == "." || seg == "..") return bad("\".\" and \"..\" segments are not allowed");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace argus::objstore
