@@ -21,6 +21,13 @@ absl::StatusOr<std::string> Bucket::Get(absl::string_view name) {
   return out;
 }
 
+absl::StatusOr<bool> Bucket::Exists(absl::string_view name) {
+  absl::StatusOr<ObjectAttributes> a = Attributes(name);
+  if (absl::IsNotFound(a.status())) return false;
+  RETURN_IF_ERROR(a.status());
+  return true;
+}
+
 absl::StatusOr<size_t> StringSource::Read(char* buf, size_t n) {
   const size_t k = std::min(n, data_.size() - pos_);
   memcpy(buf, data_.data() + pos_, k);

@@ -63,8 +63,9 @@ class Bucket {
   virtual absl::Status GetRange(absl::string_view name, int64_t offset, int64_t length,
                                 const ByteSink& sink) = 0;
 
-  // Whether `name` exists. NotFound is never returned: it is `false`.
-  virtual absl::StatusOr<bool> Exists(absl::string_view name) = 0;
+  // Whether `name` exists. NotFound is never returned: it is `false`. By default, whether
+  // Attributes finds it.
+  virtual absl::StatusOr<bool> Exists(absl::string_view name);
 
   // Size and modification time of `name`.
   virtual absl::StatusOr<ObjectAttributes> Attributes(absl::string_view name) = 0;

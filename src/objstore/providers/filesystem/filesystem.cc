@@ -91,13 +91,6 @@ class FsBucket : public Bucket {
     return st;
   }
 
-  absl::StatusOr<bool> Exists(absl::string_view name) override {
-    absl::StatusOr<ObjectAttributes> a = Attributes(name);
-    if (absl::IsNotFound(a.status())) return false;
-    RETURN_IF_ERROR(a.status());
-    return true;
-  }
-
   absl::StatusOr<ObjectAttributes> Attributes(absl::string_view name) override {
     RETURN_IF_ERROR(CheckKey(name));
     const std::string path = PathOf(name);

@@ -94,13 +94,6 @@ class S3Bucket : public Bucket {
     });
   }
 
-  absl::StatusOr<bool> Exists(absl::string_view name) override {
-    absl::StatusOr<ObjectAttributes> a = Attributes(name);
-    if (absl::IsNotFound(a.status())) return false;
-    RETURN_IF_ERROR(a.status());
-    return true;
-  }
-
   absl::StatusOr<ObjectAttributes> Attributes(absl::string_view name) override {
     RETURN_IF_ERROR(CheckKey(name));
     ASSIGN_OR_RETURN(HttpResponse resp,

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "base/go_strconv.h"
 #include "base/status.h"
 
 namespace argus::objstore::s3 {
@@ -30,24 +31,6 @@ struct Element {
     return c == nullptr ? "" : c->text;
   }
 };
-
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 // A recursive-descent reader of the XML subset S3 sends.
 class Parser {
@@ -120,7 +103,7 @@ class Parser {
           if (cp > 0x10FFFF) return Error("bad character reference");
         }
         if (digits.empty()) return Error("bad character reference");
-        AppendUtf8(cp, out);
+        AppendUtf8(static_cast<char32_t>(cp), out);
       } else {
         return Error(absl::StrCat("unknown entity &", ent, ";"));
       }
