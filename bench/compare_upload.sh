@@ -84,6 +84,8 @@ s3 = boto3.client("s3", endpoint_url="http://127.0.0.1:" + port, aws_access_key_
                   config=Config(s3={"addressing_style": "path"}))
 for ulid in sorted(os.listdir(root)):
     d = os.path.join(root, ulid)
+    if not os.path.isdir(d):
+        continue
     names = sorted(os.path.join("chunks", c) for c in os.listdir(os.path.join(d, "chunks")))
     for rel in names + ["index", "meta.json"]:
         s3.upload_file(os.path.join(d, rel), "bench", ulid + "/" + rel)
@@ -94,6 +96,7 @@ run_side() {
   start_s3
   local cmd
   if [[ $1 == argus ]]; then
+    rm -f "$work/blocks/thanos.shipper.json"  # else the shipper knows them all as uploaded
     cmd=("$ARGUS" tools bucket upload-blocks "--objstore.config-file=$work/bucket.yml"
          "--path=$work/blocks" '--label=cluster="bench"')
   else

@@ -17,7 +17,9 @@ struct Command {
 Command AddServerCommand(CLI::App& root);
 // `argus sidecar`: ships the blocks of a Prometheus server running next to it.
 Command AddSidecarCommand(CLI::App& root);
-// `argus tools`: offline utilities (tsdb list, dump).
+// `argus tools`: offline utilities (tsdb list, dump, create-blocks-from; bucket upload-blocks).
 Command AddToolsCommand(CLI::App& root);
+// `argus tools bucket upload-blocks`, declared under `tools`.
+Command AddBucketTools(CLI::App* tools);
 
 }  // namespace argus::cmd

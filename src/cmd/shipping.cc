@@ -6,13 +6,17 @@
 
 namespace argus::cmd {
 
-void AddShippingFlags(CLI::App* app, ShippingFlags* flags) {
+void AddObjstoreFlags(CLI::App* app, ShippingFlags* flags) {
   app->add_option("--objstore.config-file", flags->objstore_config_file,
                   "Path to YAML file that contains object store configuration. See format "
                   "details: https://thanos.io/tip/thanos/storage.md/#configuration");
   app->add_option("--objstore.config", flags->objstore_config,
                   "Alternative to 'objstore.config-file' flag (mutually exclusive). Content of "
                   "YAML file that contains object store configuration.");
+}
+
+void AddShippingFlags(CLI::App* app, ShippingFlags* flags) {
+  AddObjstoreFlags(app, flags);
   app->add_flag("--shipper.upload-compacted", flags->upload_compacted,
                 "If true shipper will try to upload compacted blocks as well.");
 }

@@ -26,7 +26,9 @@ struct ShippingFlags {
   bool upload_compacted = false;
 };
 
-// Declares --objstore.config-file, --objstore.config and --shipper.upload-compacted on `app`.
+// Declares --objstore.config-file and --objstore.config on `app`.
+void AddObjstoreFlags(CLI::App* app, ShippingFlags* flags);
+// AddObjstoreFlags and --shipper.upload-compacted.
 void AddShippingFlags(CLI::App* app, ShippingFlags* flags);
 
 // The bucket the flags configure, instrumented with `metrics` (which must outlive it), or

@@ -1,5 +1,6 @@
 // `argus tools`: offline utilities. `tools tsdb list|dump|create-blocks-from openmetrics` read
-// and write data directories and print what the same `promtool tsdb` commands print.
+// and write data directories and print what the same `promtool tsdb` commands print;
+// `tools bucket upload-blocks` is in tools_bucket.cc.
 #include "tsdb/tools/tools.h"
 
 #include <iostream>
@@ -66,7 +67,9 @@ Command AddToolsCommand(CLI::App& root) {
                  "Maximum duration created blocks may span. Anything less than 2h is ignored")
       ->capture_default_str();
 
-  return {tools, [flags, list, dump, om] {
+  Command upload = AddBucketTools(tools);
+  return {tools, [flags, list, dump, om, upload] {
+            if (upload.app->parsed()) return upload.run();
             if (list->parsed()) {
               return Report(
                   tsdb::tools::ListBlocks(Env::Default(), flags->dir, flags->human, std::cout));
