@@ -5,6 +5,7 @@
 #include "objstore/bucket.h"
 
 #include <algorithm>
+#include <fstream>
 #include <functional>
 #include <random>
 #include <set>
@@ -46,6 +47,7 @@ std::string S3Yaml(const std::string& endpoint, absl::string_view extra) {
 struct Backend {
   std::string name;
   std::function<std::string(const std::string& s3_endpoint, const std::string& dir)> yaml;
+  friend void PrintTo(const Backend& b, std::ostream* os) { *os << b.name; }
 };
 
 // s3rver, shared by every test of the binary.
@@ -332,6 +334,51 @@ TEST(S3Errors, WrongCredentialsAreAccessDenied) {
     const absl::Status st = b->Upload("denied", src);
     EXPECT_TRUE(absl::IsPermissionDenied(st)) << st;
   }
+}
+
+// HTTPS with the server's certificate given as ca_file, or with verification off; an
+// unverifiable certificate is a permanent error, not retried.
+TEST(S3Tls, CaFileAndInsecureSkipVerify) {
+  std::unique_ptr<S3Peer> tls = S3Peer::Start(TestDir("s3rver_tls"), kBucket, /*tls=*/true);
+  ASSERT_NE(tls, nullptr);
+  const std::string base = absl::StrFormat(
+      "type: S3\nconfig:\n  bucket: %s\n  endpoint: 127.0.0.1:%d\n  access_key: S3RVER\n"
+      "  secret_key: S3RVER\n",
+      kBucket, tls->port());
+  for (const std::string& tls_config :
+       {"  http_config:\n    tls_config:\n      ca_file: " + tls->ca_file() + "\n",
+        std::string("  http_config:\n    insecure_skip_verify: true\n")}) {
+    std::unique_ptr<Bucket> b = Open(base + tls_config);
+    ASSERT_NE(b, nullptr);
+    StringSource src("over tls");
+    ASSERT_TRUE(b->Upload("tls/x", src).ok()) << tls_config;
+    EXPECT_EQ(*b->Get("tls/x"), "over tls");
+  }
+  std::unique_ptr<Bucket> untrusted = Open(base);
+  ASSERT_NE(untrusted, nullptr);
+  StringSource src("x");
+  const absl::Status st = untrusted->Upload("tls/y", src);
+  EXPECT_TRUE(absl::IsFailedPrecondition(st)) << st;
+}
+
+// SSE-S3 headers are accepted; SSE-C needs a 32-byte key file.
+TEST(S3Sse, HeadersAndKeyFile) {
+  ASSERT_NE(Peer(), nullptr);
+  std::unique_ptr<Bucket> b = Open(S3Yaml(Peer()->endpoint(), "  sse_config:\n    type: SSE-S3\n"));
+  ASSERT_NE(b, nullptr);
+  StringSource src("encrypted at rest");
+  ASSERT_TRUE(b->Upload("sse/x", src).ok());
+  EXPECT_EQ(*b->Get("sse/x"), "encrypted at rest");
+  const std::string key = TestDir("sse") + "/short.key";
+  std::ofstream(key) << "too short";
+  absl::StatusOr<BucketConfig> cfg =
+      ParseBucketConfig(S3Yaml(Peer()->endpoint(),
+                               "  sse_config:\n    type: SSE-C\n    encryption_key: " + key + "\n"),
+                        "sse.yaml");
+  ASSERT_TRUE(cfg.ok()) << cfg.status();
+  absl::StatusOr<std::unique_ptr<Bucket>> sse_c = NewBucket(*cfg, nullptr);
+  EXPECT_TRUE(absl::IsInvalidArgument(sse_c.status())) << sse_c.status();
+  EXPECT_NE(sse_c.status().message().find("32 bytes"), std::string::npos);
 }
 
 TEST(S3Errors, MissingBucketIsNotFound) {

@@ -10,7 +10,7 @@
 
 namespace argus::testing {
 
-std::unique_ptr<S3Peer> S3Peer::Start(const std::string& dir, const std::string& bucket) {
+std::unique_ptr<S3Peer> S3Peer::Start(const std::string& dir, const std::string& bucket, bool tls) {
   const std::string bin = absl::StrCat(ARGUS_SOURCE_DIR, "/test/npm/node_modules/.bin/s3rver");
   if (access(bin.c_str(), X_OK) != 0) {
     ADD_FAILURE() << bin << " is missing: run scripts/deps.sh (it installs test/npm)";
@@ -18,13 +18,32 @@ std::unique_ptr<S3Peer> S3Peer::Start(const std::string& dir, const std::string&
   }
   auto peer = std::unique_ptr<S3Peer>(new S3Peer);
   peer->port_ = FreePort();
-  peer->child_ = std::make_unique<Child>(
-      // s3rver makes ListObjectsV2 continuation tokens with DES, which Node's OpenSSL 3 keeps
-      // in its legacy provider.
-      std::vector<std::string>{"env", "NODE_OPTIONS=--openssl-legacy-provider", bin, "-d", dir,
-                               "-a", "127.0.0.1", "-p", absl::StrCat(peer->port_),
-                               "--configure-bucket", bucket},
-      dir + ".log");
+  // s3rver makes ListObjectsV2 continuation tokens with DES, which Node's OpenSSL 3 keeps in
+  // its legacy provider.
+  std::vector<std::string> argv = {"env",
+                                   "NODE_OPTIONS=--openssl-legacy-provider",
+                                   bin,
+                                   "-d",
+                                   dir,
+                                   "-a",
+                                   "127.0.0.1",
+                                   "-p",
+                                   absl::StrCat(peer->port_),
+                                   "--configure-bucket",
+                                   bucket};
+  if (tls) {
+    peer->ca_file_ = dir + ".crt";
+    CommandResult made =
+        RunCommand({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-keyout", dir + ".key", "-out", peer->ca_file_, "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"});
+    if (made.exit_code != 0) {
+      ADD_FAILURE() << "openssl could not make a certificate:\n" << made.output;
+      return nullptr;
+    }
+    argv.insert(argv.end(), {"--key", dir + ".key", "--cert", peer->ca_file_});
+  }
+  peer->child_ = std::make_unique<Child>(argv, dir + ".log");
   std::string log;
   if (!peer->child_->WaitForLog("S3rver listening", 30000, &log)) {
     ADD_FAILURE() << "s3rver did not start:\n" << log;

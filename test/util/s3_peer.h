@@ -16,9 +16,13 @@ inline constexpr char kS3rverSecretKey[] = "S3RVER";
 
 class S3Peer {
  public:
-  // Starts s3rver on a free port of 127.0.0.1 with its data in `dir` and `bucket` created.
-  // Fails the current test (and returns nullptr) if it does not come up.
-  static std::unique_ptr<S3Peer> Start(const std::string& dir, const std::string& bucket);
+  // Starts s3rver on a free port of 127.0.0.1 with its data in `dir` and `bucket` created;
+  // with `tls`, over HTTPS with a new self-signed certificate for localhost and 127.0.0.1
+  // (ca_file()). Fails the current test (and returns nullptr) if it does not come up.
+  static std::unique_ptr<S3Peer> Start(const std::string& dir, const std::string& bucket,
+                                       bool tls = false);
+  // The certificate a TLS server presents (its own CA).
+  const std::string& ca_file() const { return ca_file_; }
   int port() const { return port_; }
   // "127.0.0.1:<port>", the S3 config's endpoint.
   std::string endpoint() const;
@@ -26,6 +30,7 @@ class S3Peer {
  private:
   std::unique_ptr<Child> child_;
   int port_ = 0;
+  std::string ca_file_;
 };
 
 // A fault_proxy.py in front of the server on `upstream_port`: every `every`th request gets the

@@ -161,8 +161,13 @@ absl::StatusOr<HttpResponse> Transport::Do(const HttpRequest& req, const ByteSin
   if (rc != CURLE_OK) {
     curl_easy_cleanup(curl);  // its connection may be half-used: never reuse it
     if (!t.sink_error.ok()) return t.sink_error;
-    return absl::UnavailableError(
-        absl::StrCat(req.method, " ", req.url, ": ", curl_easy_strerror(rc)));
+    const std::string what = absl::StrCat(req.method, " ", req.url, ": ", curl_easy_strerror(rc));
+    // A certificate that does not verify will not verify on retry either.
+    if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+        rc == CURLE_SSL_CERTPROBLEM) {
+      return absl::FailedPreconditionError(what);
+    }
+    return absl::UnavailableError(what);
   }
   Release(curl);
   return std::move(t.resp);

@@ -44,7 +44,8 @@ class Transport {
   // Performs one request. Any HTTP answer is OK with its status; a 2xx body goes to `sink` when
   // one is given (a sink error aborts the transfer and is returned as is). Failures below HTTP
   // (connect, TLS, timeouts, stalls, resets, a body shorter than its Content-Length) are
-  // Unavailable with curl's message.
+  // Unavailable with curl's message; a certificate that fails verification is
+  // FailedPrecondition (no retry helps).
   absl::StatusOr<HttpResponse> Do(const HttpRequest& req, const ByteSink* sink = nullptr);
 
  private:
