@@ -254,6 +254,27 @@ TEST_F(SidecarTest, KilledMidUploadThenRestartedEndsWithEveryBlockWhole) {
             blocks_.size() - complete.size());
 }
 
+// Started before its Prometheus, the sidecar waits for it to be ready, then ships.
+TEST_F(SidecarTest, WaitsForPrometheusToBeReady) {
+  prom_->Stop(SIGTERM);
+  int port = 0;
+  std::unique_ptr<Child> sidecar = StartSidecar(s3_->endpoint(), &port, "early.log");
+  std::string log;
+  ASSERT_TRUE(sidecar->WaitForLog("Prometheus is not ready yet", 30000, &log)) << log;
+  std::string body;
+  EXPECT_EQ(HttpGet(port, "/-/ready", &body), 503) << body;
+  prom_ = std::make_unique<Child>(
+      std::vector<std::string>{"prometheus", "--config.file=" + dir_ + "/prometheus.yml",
+                               "--storage.tsdb.path=" + data_, "--storage.tsdb.retention.time=100y",
+                               "--storage.tsdb.min-block-duration=2h",
+                               "--storage.tsdb.max-block-duration=2h",
+                               absl::StrCat("--web.listen-address=127.0.0.1:", prom_port_)},
+      dir_ + "/prometheus2.log");
+  WaitForSyncs(port, 1);
+  ExpectAllBlocksShipped();
+  EXPECT_EQ(HttpGet(port, "/-/ready", &body), 200);
+}
+
 TEST_F(SidecarTest, RefusesPrometheusWithoutExternalLabels) {
   prom_->Stop(SIGTERM);
   std::ofstream(dir_ + "/prometheus.yml") << "global:\n  scrape_interval: 1h\n";
