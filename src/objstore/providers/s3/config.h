@@ -69,12 +69,14 @@ struct S3Config {
   int64_t max_retries = 0;  // 0: the client's default
 };
 
-// Parses `config` (the mapping under the top-level `config:` key of `doc`). Errors:
-// InvalidArgument "file:line:col: ..." for an unknown or repeated key, a wrongly typed value, a
-// bad duration or lookup type; and, as Thanos validates, a missing bucket or endpoint, an
-// endpoint with a scheme, access_key without secret_key or the reverse, access keys together
-// with aws_sdk_auth, an unknown sse_config type, SSE-KMS without kms_key_id, SSE-C without
-// encryption_key, part_size below 5 MiB, list_objects_version other than "", "v1" or "v2".
+// Parses `config` (the mapping under the top-level `config:` key of `doc`; null or absent reads
+// as empty). Errors: InvalidArgument "file:line:col: ..." for an unknown or repeated key, a
+// wrongly typed value, a bad duration, bucket_lookup_type other than auto, virtual-hosted or
+// path, list_objects_version other than "", "v1" or "v2"; and, as Thanos validates (some only
+// when it makes its client), a missing bucket or endpoint, an endpoint with a scheme or a path,
+// access_key without secret_key or the reverse, access_key together with aws_sdk_auth, an
+// unknown sse_config.type, SSE-KMS without kms_key_id, SSE-C without encryption_key, a TLS
+// cert_file without key_file or the reverse, part_size outside S3's 5 MiB to 5 GiB.
 absl::StatusOr<S3Config> ParseConfig(const YamlDoc& doc, const YAML::Node& config);
 
 }  // namespace argus::objstore::s3

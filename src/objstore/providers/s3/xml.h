@@ -30,10 +30,13 @@ struct ListResult {
 };
 
 // Errors: DataLoss "malformed ListBucketResult: ..." when the document is not one (the caller
-// treats DataLoss as transient: a truncated body).
+// treats DataLoss as transient: a truncated body), when a <Contents> lacks <Key> or has a <Size>
+// that is not a non-negative int64, or a <LastModified> that is not RFC 3339. A <Contents>
+// without <LastModified> has the Unix epoch.
 absl::StatusOr<ListResult> ParseListBucketResult(absl::string_view xml);
 
-// The <UploadId> of an InitiateMultipartUploadResult. Errors: DataLoss when absent.
+// The <UploadId> of an InitiateMultipartUploadResult. Errors: DataLoss when absent or when the
+// document is malformed.
 absl::StatusOr<std::string> ParseUploadId(absl::string_view xml);
 
 struct S3Error {
@@ -43,7 +46,8 @@ struct S3Error {
 };
 
 // Whether `xml` is an <Error> document (S3 may send one with status 200 in answer to
-// CompleteMultipartUpload), and if so its fields.
+// CompleteMultipartUpload), and if so its fields (absent ones empty). Named entities other than
+// XML's five (s3rver writes HTML ones such as &uuml;) are kept undecoded.
 bool ParseError(absl::string_view xml, S3Error* out);
 
 // The CompleteMultipartUpload request body for parts numbered 1..n with their ETags (quoted as
