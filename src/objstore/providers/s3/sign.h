@@ -36,7 +36,9 @@ struct SignRequest {
 // Signs with SigV4 for service "s3" in `region`, at `now`. Returns the headers to add to the
 // request: x-amz-date, x-amz-content-sha256, x-amz-security-token (when the credentials have a
 // session token) and Authorization. Signed headers are host, every x-amz-* header, content-type,
-// content-md5 and range among `headers`, plus the ones added here, lowercase and sorted.
+// content-md5, range and date among `headers`, plus the ones added here, lowercase and sorted
+// (date because AWS's published examples sign it; Argus itself sends none).
+// REQUIRES: `headers` has none of the headers added here.
 HeaderList SignV4(const SignRequest& req, const Credentials& creds, absl::string_view region,
                   absl::Time now);
 
@@ -45,7 +47,9 @@ HeaderList SignV4(const SignRequest& req, const Credentials& creds, absl::string
 // sent as x-amz-date, so the Date line is empty) and the resource /bucket/key with S3's
 // sub-resources (uploadId, partNumber, uploads, ...). Returns the x-amz-date,
 // x-amz-security-token (with a session token) and Authorization headers to add.
-// `path` must be the path-style one ("/bucket/key").
+// `path` must be the path-style one ("/bucket/key"). When `headers` already has a Date or
+// x-amz-date, that time is signed instead of `now` and no x-amz-date is added (so AWS's
+// published examples can be reproduced).
 HeaderList SignV2(const SignRequest& req, const Credentials& creds, absl::Time now);
 
 // Lowercase hex SHA-256 of `data`.
