@@ -1,5 +1,9 @@
 #include "block/metadata.h"
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "gtest/gtest.h"
 
 namespace argus::block {
@@ -59,24 +63,41 @@ TEST(MetadataTest, ParsesWhatThanosWrites) {
   EXPECT_EQ(m->thanos.labels, (labels::Labels{{"cluster", "eu1"}, {"replica", "0"}}));
   EXPECT_EQ(m->thanos.source, "sidecar");
   EXPECT_EQ(m->thanos.downsample_resolution, 0);
+  EXPECT_EQ(m->thanos.segment_files, std::vector<std::string>{"000001"});
   ASSERT_EQ(m->thanos.files.size(), 3u);
   EXPECT_EQ(m->thanos.files[0].rel_path, "chunks/000001");
   EXPECT_EQ(m->thanos.files[0].size_bytes, 1234);
-  EXPECT_FALSE(m->thanos.files[2].size_bytes.has_value());
+  EXPECT_EQ(m->thanos.files[2].rel_path, "meta.json");
+  EXPECT_EQ(m->thanos.files[2].size_bytes, 0);
 }
 
-TEST(MetadataTest, FormatsAsThanosAndRoundTrips) {
+TEST(MetadataTest, FormatsByteForByteAsThanos) {
+  absl::StatusOr<Meta> m = ParseMeta(kThanosMeta, "meta.json");
+  ASSERT_TRUE(m.ok()) << m.status();
+  // Go's json.Encoder ends the text with a newline.
+  EXPECT_EQ(FormatMeta(*m), std::string(kThanosMeta) + "\n");
+}
+
+TEST(MetadataTest, EscapesAsGoAndRoundTrips) {
   Meta m = *ParseMeta(kThanosMeta, "meta.json");
+  m.thanos.labels = {{"team", "a<b>&c\xe2\x80\xa8"}};
   const std::string text = FormatMeta(m);
-  // Thanos's field order, a version, no segment_files (Argus does not write them).
-  const size_t version = text.find("\"version\": 1,\n\t\t\"labels\"");
-  EXPECT_NE(version, std::string::npos) << text;
-  EXPECT_LT(text.find("\"compaction\""), text.find("\"thanos\""));
-  EXPECT_LT(text.find("\"downsample\""), text.find("\"source\""));
-  EXPECT_LT(text.find("\"source\""), text.find("\"files\""));
+  EXPECT_NE(text.find(R"("team": "a\u003cb\u003e\u0026c\u2028")"), std::string::npos) << text;
   absl::StatusOr<Meta> again = ParseMeta(text, "again");
   ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->thanos.labels, m.thanos.labels);
   EXPECT_EQ(FormatMeta(*again), text);
+}
+
+TEST(MetadataTest, EmptyListsAreOmittedLabelsAndIndexStatsAreNot) {
+  Meta m;
+  m.prom = ParseMeta(kThanosMeta, "meta.json")->prom;
+  m.thanos.source = kCompactorSource;
+  const std::string text = FormatMeta(m);
+  const std::string thanos = text.substr(text.find("\"thanos\""));
+  EXPECT_EQ(thanos,
+            "\"thanos\": {\n\t\t\"labels\": {},\n\t\t\"downsample\": {\n\t\t\t\"resolution\": 0\n"
+            "\t\t},\n\t\t\"source\": \"compactor\",\n\t\t\"index_stats\": {}\n\t}\n}\n");
 }
 
 TEST(MetadataTest, PrometheusMetaHasEmptyThanosSection) {
@@ -84,7 +105,19 @@ TEST(MetadataTest, PrometheusMetaHasEmptyThanosSection) {
   absl::StatusOr<Meta> plain = ParseMeta(tsdb::block::FormatMeta(m.prom), "plain");
   ASSERT_TRUE(plain.ok()) << plain.status();
   EXPECT_TRUE(plain->thanos.labels.empty());
+  EXPECT_TRUE(plain->thanos.source.empty());
   EXPECT_TRUE(plain->thanos.files.empty());
+}
+
+TEST(MetadataTest, NullFieldsReadAsEmpty) {
+  std::string text = kThanosMeta;
+  text.replace(text.find("\"source\": \"sidecar\""), 19, "\"source\": null, \"version\": 0");
+  text.replace(text.find("[\n\t\t\t\"000001\"\n\t\t]"), 17, "null");
+  absl::StatusOr<Meta> m = ParseMeta(text, "nulls.json");
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_TRUE(m->thanos.source.empty());
+  EXPECT_TRUE(m->thanos.segment_files.empty());
+  EXPECT_EQ(m->thanos.files.size(), 3u);
 }
 
 TEST(MetadataTest, RejectsUnknownThanosVersionAndBadFields) {
@@ -92,11 +125,36 @@ TEST(MetadataTest, RejectsUnknownThanosVersionAndBadFields) {
   v2.replace(v2.find("\"labels\""), 0, "\"version\": 2, ");
   absl::StatusOr<Meta> m = ParseMeta(v2, "v2.json");
   EXPECT_TRUE(absl::IsInvalidArgument(m.status()));
-  EXPECT_NE(m.status().message().find("thanos meta version 2"), std::string::npos);
-  std::string bad = kThanosMeta;
-  bad.replace(bad.find("1234"), 4, "\"x\"");
-  EXPECT_TRUE(absl::IsInvalidArgument(ParseMeta(bad, "bad.json").status()));
+  EXPECT_EQ(m.status().message(), "v2.json: unexpected meta file Thanos section version 2");
+  std::string v1 = kThanosMeta;
+  v1.replace(v1.find("\"labels\""), 0, "\"version\": 1, ");
+  EXPECT_TRUE(ParseMeta(v1, "v1.json").ok());
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"1234", "\"x\""},                 // size not a number
+           {"\"eu1\"", "1"},                  // label value not a string
+           {"\"sidecar\"", "[]"},             // source not a string
+           {"\"rel_path\": \"index\",", ""},  // file without a path
+       }) {
+    std::string bad = kThanosMeta;
+    bad.replace(bad.find(from), from.size(), to);
+    EXPECT_TRUE(absl::IsInvalidArgument(ParseMeta(bad, "bad.json").status())) << from;
+  }
+  std::string not_object = tsdb::block::FormatMeta(ParseMeta(kThanosMeta, "m")->prom);
+  not_object.insert(not_object.rfind('}'), ",\"thanos\": 5");
+  EXPECT_TRUE(absl::IsInvalidArgument(ParseMeta(not_object, "five.json").status()));
   EXPECT_TRUE(absl::IsInvalidArgument(ParseMeta("{", "cut.json").status()));
+}
+
+TEST(MetadataTest, ReadsFromABlockDirectory) {
+  Env* env = Env::Default();
+  const std::string dir = ::testing::TempDir() + "/block_metadata_read";
+  ASSERT_TRUE(env->RemoveAll(dir).ok());
+  ASSERT_TRUE(env->CreateDirs(dir).ok());
+  ASSERT_TRUE(WriteFileAtomically(env, dir + "/meta.json", kThanosMeta).ok());
+  absl::StatusOr<Meta> m = ReadMeta(env, dir);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->thanos.source, "sidecar");
+  EXPECT_FALSE(ReadMeta(env, dir + "/missing").ok());
 }
 
 }  // namespace

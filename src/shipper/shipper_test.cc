@@ -1,5 +1,6 @@
 #include "shipper/shipper.h"
 
+#include <list>
 #include <sstream>
 
 #include "absl/strings/match.h"
@@ -41,7 +42,12 @@ class ShipperTest : public ::testing::Test {
     // Things in a TSDB directory that are not blocks.
     ASSERT_TRUE(env_->CreateDirs(dir_ + "/wal").ok());
     ASSERT_TRUE(env_->CreateDirs(dir_ + "/chunks_head").ok());
-    ASSERT_TRUE(env_->CreateDirs(dir_ + "/01HGZ0TQ5W2N8W4V3M1M6R6D8K.tmp-for-creation").ok());
+    const std::string tmp = dir_ + "/01HGZ0TQ5W2N8W4V3M1M6R6D8K.tmp-for-creation";
+    ASSERT_TRUE(env_->CreateDirs(tmp).ok());
+    tsdb::block::BlockMeta unfinished = *tsdb::block::ReadMeta(env_, dir_ + "/" + blocks_[0]);
+    unfinished.ulid = *Ulid::Parse("01HGZ0TQ5W2N8W4V3M1M6R6D8K");
+    ASSERT_TRUE(tsdb::block::WriteMeta(env_, tmp, unfinished).ok());
+    ASSERT_TRUE(WriteFileAtomically(env_, dir_ + "/01HGZ0TQ5W2N8W4V3M1M6R6D8M", "").ok());
     fs_ = *objstore::filesystem::NewBucket(root_ + "/bucket");
     bucket_ = std::make_unique<FaultBucket>(*fs_);
   }
@@ -87,6 +93,9 @@ class ShipperTest : public ::testing::Test {
     return out;
   }
 
+  // A registry for one more shipper in the same test (a registry takes one shipper's metrics).
+  metrics::Registry* new_registry() { return &extra_registries_.emplace_back(); }
+
   void SetMeta(const std::string& id, uint64_t samples, int level) {
     tsdb::block::BlockMeta m = *tsdb::block::ReadMeta(env_, dir_ + "/" + id);
     m.stats.num_samples = samples;
@@ -100,6 +109,7 @@ class ShipperTest : public ::testing::Test {
   std::unique_ptr<objstore::Bucket> fs_;
   std::unique_ptr<FaultBucket> bucket_;
   metrics::Registry registry_;
+  std::list<metrics::Registry> extra_registries_;
 };
 
 TEST_F(ShipperTest, UploadsEachBlockOnceChunksThenIndexThenMeta) {
@@ -123,22 +133,63 @@ TEST_F(ShipperTest, UploadsEachBlockOnceChunksThenIndexThenMeta) {
     EXPECT_EQ(m.thanos.labels, kExt);
     EXPECT_EQ(m.thanos.source, "sidecar");
     EXPECT_EQ(m.thanos.downsample_resolution, 0);
+    EXPECT_EQ(m.thanos.segment_files, std::vector<std::string>{"000001"});
     ASSERT_EQ(m.thanos.files.size(), 3u);
     EXPECT_EQ(m.thanos.files[0].rel_path, "chunks/000001");
     EXPECT_EQ(m.thanos.files[1].rel_path, "index");
     EXPECT_EQ(m.thanos.files[1].size_bytes, *env_->FileSize(dir_ + "/" + b + "/index"));
     EXPECT_EQ(m.thanos.files[2].rel_path, "meta.json");
+    EXPECT_EQ(m.thanos.files[2].size_bytes, 0);
     EXPECT_EQ(*fs_->Get(b + "/index"), *env_->ReadFile(dir_ + "/" + b + "/index"));
   }
   ShipperState state = *ParseState(*env_->ReadFile(dir_ + "/thanos.shipper.json"));
   ASSERT_EQ(state.uploaded.size(), 4u);
   EXPECT_EQ(state.uploaded[0].ToString(), blocks_[0]);
   EXPECT_EQ(Metric("thanos_shipper_uploads_total"), 4);
+  EXPECT_EQ(Metric("thanos_shipper_upload_compacted_done"), 0);
 
   bucket_->ClearCalls();
   EXPECT_EQ(*s.Sync(), 0);
   EXPECT_TRUE(bucket_->Calls().empty()) << "recorded blocks are not even checked again";
   EXPECT_EQ(Metric("thanos_shipper_dir_syncs_total"), 2);
+  EXPECT_EQ(Metric("thanos_shipper_dir_sync_failures_total"), 0);
+}
+
+TEST_F(ShipperTest, BlocksDeletedLocallyLeaveTheStateFile) {
+  EXPECT_EQ(*Make().Sync(), 4);
+  ASSERT_TRUE(env_->RemoveAll(dir_ + "/" + blocks_[0]).ok());
+  EXPECT_EQ(*Make(false, kExt, new_registry()).Sync(), 0);
+  ShipperState state = *ParseState(*env_->ReadFile(dir_ + "/thanos.shipper.json"));
+  ASSERT_EQ(state.uploaded.size(), 3u);
+  EXPECT_EQ(state.uploaded[0].ToString(), blocks_[1]);
+}
+
+TEST_F(ShipperTest, UnreadableBlockMetaIsCountedAndTheOthersShip) {
+  ASSERT_TRUE(WriteFileAtomically(env_, dir_ + "/" + blocks_[2] + "/meta.json", "{").ok());
+  absl::StatusOr<int> n = Make().Sync();
+  EXPECT_TRUE(absl::IsUnavailable(n.status())) << n.status();
+  EXPECT_EQ(CompleteBlocks(), (std::vector<std::string>{blocks_[0], blocks_[1], blocks_[3]}));
+  EXPECT_EQ(Metric("thanos_shipper_corrupted_blocks_total"), 1);
+  EXPECT_EQ(Metric("thanos_shipper_upload_failures_total"), 0);
+  EXPECT_EQ(Metric("thanos_shipper_dir_syncs_total"), 1);
+}
+
+TEST_F(ShipperTest, KeepsTheBlocksOwnThanosLabelsAndResolution) {
+  // A block that already has a thanos section (as `tools bucket upload-blocks` may find):
+  // Thanos sets the external labels over its labels and keeps its resolution.
+  block::Meta local = *block::ReadMeta(env_, dir_ + "/" + blocks_[0]);
+  local.thanos.labels = {{"cluster", "old"}, {"tenant", "t1"}};
+  local.thanos.downsample_resolution = 300000;
+  local.thanos.source = "compactor";
+  ASSERT_TRUE(
+      WriteFileAtomically(env_, dir_ + "/" + blocks_[0] + "/meta.json", block::FormatMeta(local))
+          .ok());
+  EXPECT_EQ(*Make().Sync(), 4);
+  block::Meta m = *block::ParseMeta(*fs_->Get(blocks_[0] + "/meta.json"), "uploaded");
+  EXPECT_EQ(m.thanos.labels,
+            (labels::Labels{{"cluster", "eu1"}, {"replica", "a"}, {"tenant", "t1"}}));
+  EXPECT_EQ(m.thanos.downsample_resolution, 300000);
+  EXPECT_EQ(m.thanos.source, "sidecar");
 }
 
 TEST_F(ShipperTest, SkipsEmptyAndCompactedBlocks) {
@@ -148,6 +199,7 @@ TEST_F(ShipperTest, SkipsEmptyAndCompactedBlocks) {
   EXPECT_EQ(CompleteBlocks(), (std::vector<std::string>{blocks_[2], blocks_[3]}));
   metrics::Registry second;
   EXPECT_EQ(*Make(/*upload_compacted=*/true, kExt, &second).Sync(), 1);
+  EXPECT_EQ(Metric("thanos_shipper_upload_compacted_done", &second), 1);
   EXPECT_EQ(CompleteBlocks(), (std::vector<std::string>{blocks_[1], blocks_[2], blocks_[3]}));
 }
 
@@ -175,6 +227,8 @@ TEST_F(ShipperTest, AFailureAnywhereLeavesNoHalfBlockAndTheNextSyncFinishes) {
     absl::StatusOr<int> n = s.Sync();
     EXPECT_TRUE(absl::IsUnavailable(n.status())) << n.status();
     EXPECT_EQ(Metric("thanos_shipper_upload_failures_total", &registry), 1);
+    EXPECT_EQ(Metric("thanos_shipper_dir_syncs_total", &registry), 1);
+    EXPECT_EQ(Metric("thanos_shipper_dir_sync_failures_total", &registry), 0);
     // The block whose upload failed has no meta.json: it does not look complete.
     const std::string broken = blocks_[(nth - 1) / 3];
     const std::vector<std::string> complete = CompleteBlocks();
@@ -188,10 +242,27 @@ TEST_F(ShipperTest, AFailureAnywhereLeavesNoHalfBlockAndTheNextSyncFinishes) {
   }
 }
 
+TEST_F(ShipperTest, AFailedExistsCheckIsRetriedNextSync) {
+  bucket_->SetRule([&](absl::string_view op, absl::string_view name) {
+    return op == "exists" && absl::StartsWith(name, blocks_[1]) ? absl::UnavailableError("injected")
+                                                                : absl::OkStatus();
+  });
+  Shipper s = Make();
+  EXPECT_TRUE(absl::IsUnavailable(s.Sync().status()));
+  EXPECT_EQ(CompleteBlocks(), (std::vector<std::string>{blocks_[0], blocks_[2], blocks_[3]}));
+  EXPECT_EQ(Metric("thanos_shipper_upload_failures_total"), 1);
+  bucket_->SetRule(nullptr);
+  EXPECT_EQ(*s.Sync(), 1);
+  EXPECT_EQ(CompleteBlocks(), blocks_);
+}
+
 TEST_F(ShipperTest, EmptyExternalLabelsUploadNothing) {
   absl::StatusOr<int> n = Make(false, labels::Labels()).Sync();
   EXPECT_TRUE(absl::IsFailedPrecondition(n.status())) << n.status();
   EXPECT_TRUE(bucket_->Calls().empty());
+  EXPECT_FALSE(env_->FileExists(dir_ + "/thanos.shipper.json"));
+  EXPECT_EQ(Metric("thanos_shipper_dir_sync_failures_total"), 1);
+  EXPECT_EQ(Metric("thanos_shipper_dir_syncs_total"), 0);
 }
 
 TEST_F(ShipperTest, CorruptStateFileIsReplaced) {
@@ -214,6 +285,7 @@ TEST(ShipperStateTest, ParsesAndFormatsThanosShipperJson) {
       FormatState(*s),
       "{\n\t\"version\": 1,\n\t\"uploaded\": [\n\t\t\"01HGZ0TQ5W2N8W4V3M1M6R6D8K\"\n\t]\n}\n");
   EXPECT_TRUE(ParseState("{\"version\": 1, \"uploaded\": null}").ok());
+  EXPECT_EQ(FormatState({}), "{\n\t\"version\": 1,\n\t\"uploaded\": null\n}\n");
   EXPECT_FALSE(ParseState("{\"version\": 2, \"uploaded\": []}").ok());
   EXPECT_FALSE(ParseState("{\"version\": 1, \"uploaded\": [\"nope\"]}").ok());
 }
