@@ -63,21 +63,20 @@ class PrometheusState {
   void SetLabels(labels::Labels l) {
     std::lock_guard<std::mutex> g(mu_);
     labels_ = std::move(l);
-    ready_ = true;
   }
   labels::Labels Labels() {
     std::lock_guard<std::mutex> g(mu_);
     return labels_;
   }
+  // Ready once external labels are known (they are never set empty).
   bool ready() {
     std::lock_guard<std::mutex> g(mu_);
-    return ready_;
+    return !labels_.empty();
   }
 
  private:
   std::mutex mu_;
   labels::Labels labels_;
-  bool ready_ = false;
 };
 
 // Thanos's check: with uploads, Prometheus must not compact blocks locally (they would be

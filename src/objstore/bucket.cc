@@ -1,10 +1,6 @@
 #include "objstore/bucket.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -35,38 +31,10 @@ absl::StatusOr<size_t> StringSource::Read(char* buf, size_t n) {
   return k;
 }
 
-absl::StatusOr<std::unique_ptr<FileSource>> FileSource::Open(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const std::string msg = absl::StrCat("open ", path, ": ", strerror(errno));
-    return errno == ENOENT ? absl::NotFoundError(msg) : absl::InternalError(msg);
-  }
-  struct stat st;
-  if (fstat(fd, &st) != 0) {
-    const std::string msg = absl::StrCat("stat ", path, ": ", strerror(errno));
-    close(fd);
-    return absl::InternalError(msg);
-  }
-  return std::unique_ptr<FileSource>(new FileSource(path, fd, st.st_size));
-}
-
-FileSource::~FileSource() { close(fd_); }
-
-absl::StatusOr<size_t> FileSource::Read(char* buf, size_t n) {
-  for (;;) {
-    const ssize_t k = pread(fd_, buf, n, pos_);
-    if (k >= 0) {
-      pos_ += k;
-      return static_cast<size_t>(k);
-    }
-    if (errno != EINTR)
-      return absl::InternalError(absl::StrCat("read ", path_, ": ", strerror(errno)));
-  }
-}
-
-absl::Status UploadFile(Bucket& bucket, absl::string_view name, const std::string& path) {
-  ASSIGN_OR_RETURN(std::unique_ptr<FileSource> src, FileSource::Open(path));
-  return bucket.Upload(name, *src);
+absl::Status UploadFile(Bucket& bucket, absl::string_view name, Env* env, const std::string& path) {
+  ASSIGN_OR_RETURN(std::unique_ptr<MappedFile> file, env->MapFile(path));
+  StringSource src(file->data());
+  return bucket.Upload(name, src);
 }
 
 absl::Status CheckKey(absl::string_view name, bool allow_dir) {

@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "base/env.h"
 
 namespace argus::objstore {
 
@@ -95,26 +96,9 @@ class StringSource : public UploadSource {
   size_t pos_ = 0;
 };
 
-// An UploadSource over a local file, read with pread.
-class FileSource : public UploadSource {
- public:
-  // Errors: NotFound / Internal with the path when the file cannot be opened.
-  static absl::StatusOr<std::unique_ptr<FileSource>> Open(const std::string& path);
-  ~FileSource() override;
-  int64_t Size() const override { return size_; }
-  absl::StatusOr<size_t> Read(char* buf, size_t n) override;
-
- private:
-  FileSource(std::string path, int fd, int64_t size)
-      : path_(std::move(path)), fd_(fd), size_(size) {}
-  std::string path_;
-  int fd_;
-  int64_t size_;
-  int64_t pos_ = 0;
-};
-
-// Uploads the local file at `path` as `name`.
-absl::Status UploadFile(Bucket& bucket, absl::string_view name, const std::string& path);
+// Uploads the local file at `path` (read through `env`, memory-mapped) as `name`. Errors: those
+// of Env::MapFile, then of Upload.
+absl::Status UploadFile(Bucket& bucket, absl::string_view name, Env* env, const std::string& path);
 
 // Validates an object key: not empty, no "." or ".." segment, no empty segment (except a
 // trailing "/" when `allow_dir`), no NUL. Errors: InvalidArgument naming the key.

@@ -1,10 +1,8 @@
 #include "objstore/factory.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "base/env.h"
 #include "base/status.h"
 #include "base/yaml.h"
 #include "objstore/prefixed.h"
@@ -52,14 +50,13 @@ absl::StatusOr<std::string> ConfigFromFlags(const std::string& file, const std::
         absl::StrCat("both file and content are set for ", flag_prefix));
   }
   if (file.empty()) return content;
-  std::ifstream in(file);
-  if (!in) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("could not read file ", file, " set by --", flag_prefix, "-file"));
+  absl::StatusOr<std::string> text = Env::Default()->ReadFile(file);
+  if (!text.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("could not read file ", file, " set by --",
+                                                   flag_prefix,
+                                                   "-file: ", text.status().message()));
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return text;
 }
 
 absl::StatusOr<std::unique_ptr<Bucket>> NewBucket(const BucketConfig& config,

@@ -203,7 +203,8 @@ absl::Status Shipper::Upload(block::Meta meta, const labels::Labels& ext) {
   }
   meta.thanos.files.push_back({kMetaFilename});
   for (const std::string& rel : rel_paths) {
-    RETURN_IF_ERROR(objstore::UploadFile(bucket_, absl::StrCat(id, "/", rel), JoinPath(dir, rel)));
+    RETURN_IF_ERROR(
+        objstore::UploadFile(bucket_, absl::StrCat(id, "/", rel), env, JoinPath(dir, rel)));
   }
   // Last: a block directory without meta.json is an unfinished upload to every reader.
   const std::string text = block::FormatMeta(meta);

@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "base/env.h"
 #include "base/status.h"
 #include "nlohmann/json.hpp"
 #include "objstore/providers/s3/xml.h"
@@ -62,6 +63,7 @@ absl::Status ErrorOf(const Call& call, const HttpResponse& resp) {
   const std::string what = absl::StrCat(call.method, " ", call.key.empty() ? "(bucket)" : call.key,
                                         ": ", e.code, e.message.empty() ? "" : ": ", e.message);
   if (resp.status == 404) return absl::NotFoundError(what);
+  if (resp.status == 416) return absl::OutOfRangeError(what);
   if (e.code == "SlowDown" || e.code == "RequestTimeout" || e.code == "InternalError" ||
       e.code == "ServiceUnavailable" || resp.status >= 500 || resp.status == 429) {
     return absl::UnavailableError(what);
@@ -191,20 +193,18 @@ absl::StatusOr<std::unique_ptr<Client>> NewClient(const S3Config& config,
   ASSIGN_OR_RETURN(std::unique_ptr<Transport> transport, Transport::New(config.http_config));
   auto client = std::make_unique<Client>(config, std::move(creds), std::move(transport), options);
   if (config.sse_config.type == SseType::kC) {
-    FILE* f = fopen(config.sse_config.encryption_key_file.c_str(), "rb");
-    if (f == nullptr) {
+    absl::StatusOr<std::string> key =
+        Env::Default()->ReadFile(config.sse_config.encryption_key_file);
+    if (!key.ok()) {
       return absl::InvalidArgumentError(absl::StrCat("s3 sse_config.encryption_key: cannot read ",
                                                      config.sse_config.encryption_key_file));
     }
-    char key[33];
-    const size_t n = fread(key, 1, sizeof(key), f);
-    fclose(f);
-    if (n != 32) {
+    if (key->size() != 32) {
       return absl::InvalidArgumentError(
           absl::StrCat("s3 sse_config.encryption_key: ", config.sse_config.encryption_key_file,
                        " must hold exactly 32 bytes"));
     }
-    client->sse_c_key_.assign(key, 32);
+    client->sse_c_key_ = *std::move(key);
   }
   return client;
 }

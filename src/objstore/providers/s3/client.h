@@ -39,6 +39,7 @@ class Client {
 
   // One attempt: signs `call` at the current time and sends it. A 2xx answer is OK (its body
   // goes to `sink` when given); otherwise the error S3 sent as a Status: NotFound (404),
+  // OutOfRange (416, a range starting past the end),
   // PermissionDenied (403, expired tokens), Unavailable (5xx, 429, SlowDown, RequestTimeout),
   // FailedPrecondition for other refusals; each message names the request and S3's code.
   absl::StatusOr<HttpResponse> Once(const Call& call, const ByteSink* sink = nullptr);

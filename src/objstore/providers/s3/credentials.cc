@@ -1,13 +1,12 @@
 #include "objstore/providers/s3/credentials.h"
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "base/env.h"
 
 namespace argus::objstore::s3 {
 namespace {
@@ -23,11 +22,13 @@ absl::StatusOr<Credentials> Complete(Credentials c, absl::string_view source) {
 // The profile's keys from an INI-style credentials file; empty ones if the file or profile is
 // missing.
 absl::StatusOr<Credentials> FromFile(const std::string& path, const std::string& profile) {
-  std::ifstream in(path);
+  absl::StatusOr<std::string> text = Env::Default()->ReadFile(path);
   Credentials c;
-  if (!in) return c;
-  std::string line, section;
-  for (int lineno = 1; std::getline(in, line); ++lineno) {
+  if (!text.ok()) return c;
+  std::string section;
+  int lineno = 0;
+  for (absl::string_view line : absl::StrSplit(*text, '\n')) {
+    ++lineno;
     absl::string_view l = absl::StripAsciiWhitespace(line);
     if (l.empty() || l[0] == '#' || l[0] == ';') continue;
     if (l.front() == '[') {

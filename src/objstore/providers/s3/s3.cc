@@ -81,10 +81,7 @@ class S3Bucket : public Bucket {
       }
       absl::StatusOr<HttpResponse> resp = client_->Once(call, &count);
       // 416: the range starts at or after the end; the object has nothing more there.
-      if (absl::IsFailedPrecondition(resp.status()) &&
-          absl::StrContains(resp.status().message(), "InvalidRange")) {
-        return absl::OkStatus();
-      }
+      if (absl::IsOutOfRange(resp.status())) return absl::OkStatus();
       RETURN_IF_ERROR(resp.status());
       const auto len = resp->headers.find("content-length");
       if (len != resp->headers.end() && std::to_string(resp->received) != len->second) {

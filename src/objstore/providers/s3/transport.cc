@@ -73,10 +73,6 @@ absl::StatusOr<std::unique_ptr<Transport>> Transport::New(const HttpConfig& conf
           absl::StrCat("s3 http_config.tls_config: cannot read ", *f));
     }
   }
-  if (tls.cert_file.empty() != tls.key_file.empty()) {
-    return absl::InvalidArgumentError(
-        "s3 http_config.tls_config: cert_file and key_file must be given together");
-  }
   return std::unique_ptr<Transport>(new Transport(config));
 }
 
