@@ -14,7 +14,7 @@ BUILD_PKGS=(
 # Peers, oracles and tools the tests and the demo run.
 RUNTIME_PKGS=(
   prometheus prometheus-node-exporter curl wrk bc python3 procps
-  python3-botocore python3-boto3 openssl
+  python3-botocore python3-boto3 python3-grpcio python3-protobuf openssl
 )
 # Node.js runs the S3-compatible server the object-storage tests use; a machine that already
 # has node (e.g. from NodeSource) keeps it.

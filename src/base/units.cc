@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
 namespace argus {
 namespace {
@@ -106,6 +107,28 @@ std::string FormatBytes(int64_t n) {
   std::string out;
   for (size_t i = std::size(kPrefixes); i-- > 0;) out += digits[i];
   return out;
+}
+
+absl::StatusOr<TimeOrDuration> TimeOrDuration::Parse(absl::string_view text) {
+  TimeOrDuration out;
+  const bool negative = absl::ConsumePrefix(&text, "-");
+  if (absl::StatusOr<int64_t> d = ParsePromDuration(text); d.ok()) {
+    out.relative_ = true;
+    out.ms_ = negative ? -*d : *d;
+    return out;
+  }
+  absl::Time t;
+  std::string err;
+  if (negative || !absl::ParseTime(absl::RFC3339_full, std::string(text), &t, &err)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", negative ? "-" : "", text, "\" is neither an RFC 3339 time nor a duration"));
+  }
+  out.ms_ = absl::ToUnixMillis(t);
+  return out;
+}
+
+int64_t TimeOrDuration::UnixMillis(absl::Time now) const {
+  return relative_ ? absl::ToUnixMillis(now) + ms_ : ms_;
 }
 
 }  // namespace argus

@@ -26,6 +26,7 @@
 #include "base/units.h"
 #include "cmd/command.h"
 #include "cmd/config_runtime.h"
+#include "cmd/grpc_flags.h"
 #include "cmd/shipping.h"
 #include "cmd/status_api.h"
 #include "config/marshal.h"
@@ -38,6 +39,8 @@
 #include "promql/engine.h"
 #include "storage/remote/read_handler.h"
 #include "storage/remote/write_handler.h"
+#include "storeapi/single_store.h"
+#include "storeapi/tsdb_source.h"
 #include "tsdb/db/db.h"
 #include "web/federate.h"
 #include "web/targets.h"
@@ -61,6 +64,7 @@ struct ServerFlags {
   int64_t query_max_samples = 50'000'000;
   int query_max_concurrency = 20;
   ShippingFlags shipping;
+  GrpcFlags grpc;
 };
 
 // The PromQL engine options the --query.* flags describe. Errors: InvalidArgument naming the
@@ -327,6 +331,27 @@ int RunServer(const ServerFlags& flags, std::map<std::string, std::string> flag_
     (*db)->Close().IgnoreError();
     return 1;
   }
+  // The integrated sidecar role's StoreAPI: this server's TSDB with its external labels.
+  auto tsdb_source = std::make_shared<storeapi::TsdbSource>(storage);
+  storeapi::SingleStore store(
+      {storeapi::ComponentType::kSidecar, "tsdb", false,
+       [runtime = rt.get()] { return runtime->Current()->global.external_labels; },
+       [tsdb_source] { return tsdb_source->MinTime(); }},
+      tsdb_source);
+  std::unique_ptr<storeapi::GrpcServer> grpc;
+  if (!flags.grpc.address.empty()) {
+    absl::StatusOr<std::unique_ptr<storeapi::GrpcServer>> started =
+        StartGrpc(flags.grpc, &store, &registry);
+    if (!started.ok()) {
+      log::Error("Error starting gRPC server", {{"err", started.status()}});
+      web.Shutdown();
+      rt.reset();
+      (*db)->Close().IgnoreError();
+      return 1;
+    }
+    grpc = *std::move(started);
+    grpc->SetServing(true);
+  }
   std::unique_ptr<ShippingLoop> shipping;
   if (*bucket != nullptr) {
     // The integrated sidecar role: this server's own blocks, with its current external labels.
@@ -338,6 +363,7 @@ int RunServer(const ServerFlags& flags, std::map<std::string, std::string> flag_
             {{"address", flags.listen_address}, {"port", web.port()}});
   int sig = WaitForTermination([&rt] { rt->Reload().IgnoreError(); });
   log::Warn("Received termination signal, exiting gracefully...", {{"signal", sig}});
+  if (grpc != nullptr) grpc->Shutdown();
   web.Shutdown();
   shipping.reset();
   rt.reset();  // stops discovery and scraping; no staleness markers on shutdown
@@ -396,6 +422,7 @@ Command AddServerCommand(CLI::App& root) {
                   "this also limits the number of samples a query can return")
       ->capture_default_str();
   AddShippingFlags(sub, &flags->shipping);
+  AddGrpcFlags(sub, &flags->grpc);
   return {sub, [flags, sub] { return RunServer(*flags, FlagValues(*sub)); }};
 }
 

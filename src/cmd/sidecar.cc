@@ -2,12 +2,13 @@
 // kube-prometheus-stack setup). It waits for Prometheus to be ready, reads its external labels
 // (refusing to run without any), checks that Prometheus does not compact blocks when uploads
 // are configured, and ships every finished block Prometheus writes into --tsdb.path to the
-// bucket, labelled with those external labels. Self metrics and probes on --http-address.
-// Serving the blocks over StoreAPI (--grpc-address) is issue #7's part of the role.
+// bucket, labelled with those external labels. Serves Prometheus's data over the StoreAPI
+// (--grpc-address) through remote read. Self metrics and probes on --http-address.
 #include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -22,12 +23,15 @@
 #include "base/status.h"
 #include "base/units.h"
 #include "cmd/command.h"
-#include "cmd/prometheus_client.h"
+#include "cmd/grpc_flags.h"
 #include "cmd/shipping.h"
 #include "cmd/status_api.h"
 #include "http/server.h"
 #include "metrics/process_collector.h"
 #include "metrics/registry.h"
+#include "promclient/promclient.h"
+#include "storeapi/prometheus_source.h"
+#include "storeapi/single_store.h"
 
 namespace argus::cmd {
 namespace {
@@ -38,24 +42,10 @@ struct SidecarFlags {
   std::string get_config_interval = "30s";
   std::string tsdb_path = "./data";
   std::string min_time = "0000-01-01T00:00:00Z";
-  std::string grpc_address = "0.0.0.0:10901";
   std::string http_address = "0.0.0.0:10902";
   ShippingFlags shipping;
+  GrpcFlags grpc{.address = "0.0.0.0:10901"};
 };
-
-// --min-time as Thanos's model.TimeOrDuration takes it: RFC 3339, or a duration relative to
-// now ("-2h"). Errors: InvalidArgument.
-absl::Status CheckMinTime(const std::string& v) {
-  if (absl::StartsWith(v, "-")) {
-    return ParsePromDuration(v.substr(1)).status();
-  }
-  absl::Time t;
-  std::string err;
-  if (!absl::ParseTime(absl::RFC3339_full, v, &t, &err)) {
-    return absl::InvalidArgumentError(absl::StrCat("--min-time: ", v, ": ", err));
-  }
-  return absl::OkStatus();
-}
 
 // What the sidecar learns from Prometheus, shared between its threads.
 class PrometheusState {
@@ -81,7 +71,7 @@ class PrometheusState {
 
 // Thanos's check: with uploads, Prometheus must not compact blocks locally (they would be
 // uploaded again as level-2 blocks). Errors: FailedPrecondition saying so.
-absl::Status CheckBlockDurations(PrometheusClient& prom) {
+absl::Status CheckBlockDurations(promclient::PrometheusClient& prom) {
   ASSIGN_OR_RETURN(auto flags, prom.Flags());
   const std::string& min = flags["storage.tsdb.min-block-duration"];
   const std::string& max = flags["storage.tsdb.max-block-duration"];
@@ -102,13 +92,13 @@ absl::Status CheckBlockDurations(PrometheusClient& prom) {
 void WatchPrometheus(const SidecarFlags& f, std::unique_ptr<objstore::Bucket> bucket,
                      PrometheusState& state, metrics::Registry& registry,
                      std::unique_ptr<ShippingLoop>& shipping, std::atomic<bool>& stop,
-                     std::atomic<int>& failure) {
+                     std::atomic<int>& failure, const std::function<void()>& on_ready) {
   const auto fail = [&failure](absl::string_view msg, const absl::Status& st) {
     log::Error(msg, {{"err", st}});
     failure = 1;
     kill(getpid(), SIGTERM);
   };
-  PrometheusClient prom(f.prometheus_url);
+  promclient::PrometheusClient prom(f.prometheus_url);
   const absl::Time deadline =
       absl::Now() + absl::Milliseconds(*ParsePromDuration(f.prometheus_ready_timeout));
   absl::Status ready;
@@ -127,6 +117,7 @@ void WatchPrometheus(const SidecarFlags& f, std::unique_ptr<objstore::Bucket> bu
                     "https://thanos.io/tip/thanos/storage.md#external-labels for details."));
   }
   state.SetLabels(*ext);
+  on_ready();
   log::Info("Prometheus is ready; external labels loaded", {{"labels", ext->ToString()}});
   if (bucket != nullptr) {
     if (absl::Status st = CheckBlockDurations(prom); !st.ok()) {
@@ -166,8 +157,9 @@ int RunSidecar(const SidecarFlags& f, std::map<std::string, std::string> flag_va
       return 2;
     }
   }
-  if (absl::Status st = CheckMinTime(f.min_time); !st.ok()) {
-    log::Error("Invalid flag", {{"flag", "--min-time"}, {"err", st}});
+  absl::StatusOr<TimeOrDuration> min_time = TimeOrDuration::Parse(f.min_time);
+  if (!min_time.ok()) {
+    log::Error("Invalid flag", {{"flag", "--min-time"}, {"err", min_time.status()}});
     return 2;
   }
   metrics::Registry registry;
@@ -188,17 +180,28 @@ int RunSidecar(const SidecarFlags& f, std::map<std::string, std::string> flag_va
     return 1;
   }
   log::Info("listening for requests and metrics", {{"address", f.http_address}});
-  log::Warn("StoreAPI over gRPC is not served by this version; --grpc-address is unused",
-            {{"address", f.grpc_address}});
+  storeapi::SingleStore store({storeapi::ComponentType::kSidecar, "prometheus " + f.prometheus_url,
+                               /*requires_matchers=*/true, [&state] { return state.Labels(); },
+                               [mt = *min_time] { return mt.UnixMillis(absl::Now()); }},
+                              std::make_shared<storeapi::PrometheusSource>(f.prometheus_url));
+  absl::StatusOr<std::unique_ptr<storeapi::GrpcServer>> grpc = StartGrpc(f.grpc, &store, &registry);
+  if (!grpc.ok()) {
+    log::Error("Error starting gRPC server", {{"err", grpc.status()}});
+    web.Shutdown();
+    return 1;
+  }
   std::unique_ptr<ShippingLoop> shipping;
   std::atomic<bool> stop{false};
   std::atomic<int> failure{0};
-  std::thread watcher(
-      [&] { WatchPrometheus(f, *std::move(bucket), state, registry, shipping, stop, failure); });
+  std::thread watcher([&] {
+    WatchPrometheus(f, *std::move(bucket), state, registry, shipping, stop, failure,
+                    [&grpc] { (*grpc)->SetServing(true); });
+  });
   const int sig = WaitForTermination(nullptr);
   if (failure == 0) log::Info("Received termination signal, exiting", {{"signal", sig}});
   stop = true;
   watcher.join();
+  (*grpc)->Shutdown();
   shipping.reset();
   web.Shutdown();
   return failure;
@@ -225,12 +228,10 @@ Command AddSidecarCommand(CLI::App& root) {
                   "Start of time range limit to serve. Option can be a constant time in RFC3339 "
                   "format or time duration relative to current time, such as -1d or 2h45m.")
       ->capture_default_str();
-  sub->add_option("--grpc-address", f->grpc_address,
-                  "Listen ip:port address for gRPC endpoints (StoreAPI).")
-      ->capture_default_str();
   sub->add_option("--http-address", f->http_address, "Listen host:port for HTTP endpoints.")
       ->capture_default_str();
   AddShippingFlags(sub, &f->shipping);
+  AddGrpcFlags(sub, &f->grpc);
   return {sub, [f, sub] { return RunSidecar(*f, FlagValues(*sub)); }};
 }
 

@@ -24,6 +24,16 @@ bool HasNewline(absl::string_view s) { return s.find('\n') != absl::string_view:
 
 }  // namespace
 
+absl::StatusOr<Matcher> Matcher::FromWire(int type, std::string name, std::string value) {
+  if (type < 0 || type > static_cast<int>(MatchType::kRegexNoMatch)) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid matcher type ", type));
+  }
+  absl::StatusOr<Matcher> m =
+      Create(static_cast<MatchType>(type), std::move(name), std::move(value));
+  if (!m.ok()) return absl::InvalidArgumentError(m.status().message());
+  return m;
+}
+
 absl::StatusOr<Matcher> Matcher::Create(MatchType type, std::string name, std::string value) {
   Matcher m;
   m.type_ = type;

@@ -25,6 +25,10 @@ class Matcher {
   // Errors: as labels.NewMatcher, the regexp package's InvalidArgument (`error parsing regexp:
   // ...`) when the regex does not compile.
   static absl::StatusOr<Matcher> Create(MatchType type, std::string name, std::string value);
+  // A matcher in the wire form of Prometheus's and Thanos's protobufs, whose LabelMatcher.Type
+  // numbers EQ, NEQ, RE, NRE as 0..3. Errors: InvalidArgument for another type or a regex that
+  // does not compile.
+  static absl::StatusOr<Matcher> FromWire(int type, std::string name, std::string value);
 
   MatchType type() const { return type_; }
   const std::string& name() const { return name_; }

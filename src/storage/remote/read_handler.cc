@@ -20,26 +20,8 @@ absl::StatusOr<std::vector<labels::Matcher>> ToMatchers(const prometheus::Query&
   std::vector<labels::Matcher> out;
   for (const prometheus::LabelMatcher& m : q.matchers()) {
     if (m.type() == prometheus::LabelMatcher::EQ && external.Has(m.name())) continue;
-    labels::MatchType type;
-    switch (m.type()) {
-      case prometheus::LabelMatcher::EQ:
-        type = labels::MatchType::kEqual;
-        break;
-      case prometheus::LabelMatcher::NEQ:
-        type = labels::MatchType::kNotEqual;
-        break;
-      case prometheus::LabelMatcher::RE:
-        type = labels::MatchType::kRegexMatch;
-        break;
-      case prometheus::LabelMatcher::NRE:
-        type = labels::MatchType::kRegexNoMatch;
-        break;
-      default:
-        return absl::InvalidArgumentError("invalid matcher type");
-    }
-    absl::StatusOr<labels::Matcher> lm = labels::Matcher::Create(type, m.name(), m.value());
-    if (!lm.ok()) return absl::InvalidArgumentError(lm.status().message());
-    out.push_back(*std::move(lm));
+    ASSIGN_OR_RETURN(labels::Matcher lm, labels::Matcher::FromWire(m.type(), m.name(), m.value()));
+    out.push_back(std::move(lm));
   }
   return out;
 }

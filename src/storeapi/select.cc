@@ -1,0 +1,174 @@
+#include "storeapi/select.h"
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+#include <set>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "base/status.h"
+#include "tsdb/querier/querier.h"
+
+namespace argus::storeapi {
+namespace {
+
+bool Overlaps(const SourceRef& src, const Request& req) {
+  return src.min_time <= req.max_time && req.min_time <= src.max_time;
+}
+
+// The matchers left for a source once its external labels have answered theirs; nullopt when
+// an external label rejects the source.
+std::optional<std::vector<labels::Matcher>> LocalMatchers(
+    const labels::Labels& external, const std::vector<labels::Matcher>& matchers) {
+  std::vector<labels::Matcher> local;
+  for (const labels::Matcher& m : matchers) {
+    if (!external.Has(m.name())) {
+      local.push_back(m);
+    } else if (!m.Matches(external.Get(m.name()))) {
+      return std::nullopt;
+    }
+  }
+  return local;
+}
+
+// A failing source: the call's error under ABORT or for an exhausted budget, else a warning.
+absl::Status Failed(const SourceRef& src, const absl::Status& s, const Request& req,
+                    std::vector<std::string>* warnings) {
+  if (req.abort_on_partial || absl::IsResourceExhausted(s)) return Annotate(s, src.name);
+  warnings->push_back(absl::StrCat(src.name, ": ", s.message()));
+  return absl::OkStatus();
+}
+
+bool Dropped(absl::string_view name, const Request& req) {
+  return std::find(req.without_replica_labels.begin(), req.without_replica_labels.end(), name) !=
+         req.without_replica_labels.end();
+}
+
+// The series' labels with `external` added (winning over its own) and the replica labels
+// removed.
+labels::Labels Answered(const labels::Labels& series, const labels::Labels& external,
+                        const Request& req) {
+  if (external.empty() && req.without_replica_labels.empty()) return series;
+  std::vector<labels::Label> all;
+  all.reserve(series.size() + external.size());
+  for (const labels::Labels* set : {&series, &external}) {
+    for (const labels::Label& l : *set) {
+      if (!Dropped(l.name, req)) all.push_back(l);
+    }
+  }
+  return labels::Labels::FromUnsorted(std::move(all));  // the later (external) value wins
+}
+
+// The sorted, unique `values`, cut to the request's limit.
+std::vector<std::string> Finish(std::set<std::string> values, const Request& req) {
+  std::vector<std::string> out(values.begin(), values.end());
+  if (req.limit > 0 && out.size() > static_cast<size_t>(req.limit)) out.resize(req.limit);
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<SeriesAnswer> SelectSeries(const Store& store, const Request& req, bool skip_chunks,
+                                          QueryBudget* budget) {
+  SeriesAnswer answer;
+  std::vector<std::vector<tsdb::ChunkSeries>> parts;
+  for (const SourceRef& src : store.Sources()) {
+    if (!Overlaps(src, req)) continue;
+    std::optional<std::vector<labels::Matcher>> local = LocalMatchers(src.external, req.matchers);
+    if (!local) continue;
+    if (local->empty()) {
+      if (store.RequiresMatchers()) {
+        return absl::InvalidArgumentError("no matchers specified (excluding external labels)");
+      }
+      // Every series: a matcher that matches the empty string selects series without it too.
+      local->push_back(*labels::Matcher::Create(labels::MatchType::kRegexMatch, "__name__", ".*"));
+    }
+    absl::StatusOr<std::vector<tsdb::ChunkSeries>> got =
+        src.source->Select({req.min_time, req.max_time, *std::move(local), skip_chunks}, budget);
+    if (!got.ok()) {
+      RETURN_IF_ERROR(Failed(src, got.status(), req, &answer.warnings));
+      continue;
+    }
+    for (tsdb::ChunkSeries& s : *got) s.labels = Answered(s.labels, src.external, req);
+    if (!std::is_sorted(got->begin(), got->end(),
+                        [](const auto& a, const auto& b) { return a.labels < b.labels; })) {
+      std::stable_sort(got->begin(), got->end(),
+                       [](const auto& a, const auto& b) { return a.labels < b.labels; });
+    }
+    parts.push_back(*std::move(got));
+  }
+  answer.series = tsdb::MergeChunkSeries(std::move(parts));
+  if (req.limit > 0 && answer.series.size() > static_cast<size_t>(req.limit)) {
+    answer.series.resize(req.limit);
+  }
+  return answer;
+}
+
+absl::StatusOr<StringsAnswer> SelectLabelNames(const Store& store, const Request& req) {
+  StringsAnswer answer;
+  std::set<std::string> names;
+  for (const SourceRef& src : store.Sources()) {
+    if (!Overlaps(src, req)) continue;
+    std::optional<std::vector<labels::Matcher>> local = LocalMatchers(src.external, req.matchers);
+    if (!local) continue;
+    absl::StatusOr<std::vector<std::string>> got =
+        src.source->LabelNames(req.min_time, req.max_time, *local);
+    if (!got.ok()) {
+      RETURN_IF_ERROR(Failed(src, got.status(), req, &answer.warnings));
+      continue;
+    }
+    names.insert(got->begin(), got->end());
+    for (const labels::Label& l : src.external) names.insert(l.name);
+  }
+  for (const std::string& drop : req.without_replica_labels) names.erase(drop);
+  answer.values = Finish(std::move(names), req);
+  return answer;
+}
+
+absl::StatusOr<StringsAnswer> SelectLabelValues(const Store& store, const std::string& name,
+                                                const Request& req) {
+  StringsAnswer answer;
+  if (Dropped(name, req)) return answer;
+  std::set<std::string> values;
+  for (const SourceRef& src : store.Sources()) {
+    if (!Overlaps(src, req)) continue;
+    std::optional<std::vector<labels::Matcher>> local = LocalMatchers(src.external, req.matchers);
+    if (!local) continue;
+    if (src.external.Has(name)) {
+      values.insert(std::string(src.external.Get(name)));
+      continue;
+    }
+    absl::StatusOr<std::vector<std::string>> got =
+        src.source->LabelValues(name, req.min_time, req.max_time, *local);
+    if (!got.ok()) {
+      RETURN_IF_ERROR(Failed(src, got.status(), req, &answer.warnings));
+      continue;
+    }
+    values.insert(got->begin(), got->end());
+  }
+  answer.values = Finish(std::move(values), req);
+  return answer;
+}
+
+std::pair<int64_t, int64_t> TimeRange(const std::vector<SourceRef>& sources) {
+  int64_t min = std::numeric_limits<int64_t>::max(), max = std::numeric_limits<int64_t>::min();
+  for (const SourceRef& s : sources) {
+    min = std::min(min, s.min_time);
+    max = std::max(max, s.max_time);
+  }
+  return {min, max};
+}
+
+std::vector<labels::Labels> LabelSets(const Store& store, const std::vector<SourceRef>& sources) {
+  std::set<labels::Labels> sets;
+  for (const SourceRef& s : sources) {
+    if (!s.external.empty()) sets.insert(s.external);
+  }
+  if (sets.empty()) {
+    for (labels::Labels& l : store.AnnouncedLabelSets()) sets.insert(std::move(l));
+  }
+  return std::vector<labels::Labels>(sets.begin(), sets.end());
+}
+
+}  // namespace argus::storeapi

@@ -1,0 +1,37 @@
+#include "storeapi/tsdb_source.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "base/status.h"
+
+namespace argus::storeapi {
+
+absl::StatusOr<std::vector<tsdb::ChunkSeries>> TsdbSource::Select(const SelectParams& params,
+                                                                  QueryBudget* budget) {
+  std::unique_ptr<tsdb::TsdbQuerier> q = db_->ChunkQuerier(params.min_time, params.max_time);
+  ASSIGN_OR_RETURN(std::vector<tsdb::ChunkSeries> series,
+                   q->SelectChunks(params.min_time, params.max_time, params.matchers));
+  RETURN_IF_ERROR(ChargeSelected(&series, params.skip_chunks, budget));
+  return series;
+}
+
+absl::StatusOr<std::vector<std::string>> TsdbSource::LabelNames(
+    int64_t min_time, int64_t max_time, const std::vector<labels::Matcher>& matchers) {
+  return db_->ChunkQuerier(min_time, max_time)->LabelNames(matchers);
+}
+
+absl::StatusOr<std::vector<std::string>> TsdbSource::LabelValues(
+    const std::string& name, int64_t min_time, int64_t max_time,
+    const std::vector<labels::Matcher>& matchers) {
+  return db_->ChunkQuerier(min_time, max_time)->LabelValues(name, matchers);
+}
+
+int64_t TsdbSource::MinTime() const {
+  int64_t min = std::numeric_limits<int64_t>::max();
+  for (const tsdb::block::BlockMeta& m : db_->Blocks()) min = std::min(min, m.min_time);
+  if (!db_->head().empty()) min = std::min(min, db_->head().min_time());
+  return min;
+}
+
+}  // namespace argus::storeapi

@@ -1,0 +1,314 @@
+"""The StoreAPI over gRPC, end to end, as a Thanos querier would call it: `argus server`
+(its own TSDB), `argus sidecar` next to a real Prometheus 2.42 (remote read) and
+`argus store` over a bucket, all holding the same blocks made by the real promtool. A Python
+client built from the project's .proto files calls Info, Series (every matcher type, time
+trimming, skip_chunks, batching, external-label matchers, replica-label removal, limits),
+LabelNames and LabelValues, decodes every chunk with its own XOR decoder, and must get exactly
+the samples `promtool tsdb dump` shows. Run: ARGUS_BIN=... /usr/bin/python3 -m unittest
+storeapi_test (from this directory)."""
+
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.request
+
+import grpc
+
+import thanos_client as tc
+
+ARGUS = os.environ.get("ARGUS_BIN", "")
+HOUR = 3600 * 1000
+EXTERNAL = {"cluster": "eu-1", "replica": "a"}
+
+STATE = {}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url, timeout=60, proc=None):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError("%s exited with %d" % (proc.args[:2], proc.returncode))
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("%s not ready in %ds" % (url, timeout))
+
+
+def start(args, name):
+    with open(os.path.join(STATE["dir"], name + ".log"), "wb") as log:
+        p = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+    STATE.setdefault("procs", []).append(p)
+    return p
+
+
+def write_openmetrics(path, start_ms, end_ms):
+    """Three metric families with labels to match on; values with fractions, large and
+    negative numbers, and a counter."""
+    rnd = random.Random(7)
+    with open(path, "w") as f:
+        f.write("# TYPE http_requests counter\n")
+        for code in ("200", "404", "500"):
+            for path_ in ("/api", "/metrics"):
+                v = 0.0
+                for t in range(start_ms, end_ms, 15000):
+                    v += rnd.randint(0, 20)
+                    f.write('http_requests_total{code="%s",path="%s"} %r %.3f\n' %
+                            (code, path_, v, t / 1000))
+        f.write("# TYPE temperature gauge\n")
+        for zone in ("north", "south", "east", "west-1"):
+            for t in range(start_ms, end_ms, 30000):
+                f.write('temperature{zone="%s"} %r %.3f\n' %
+                        (zone, rnd.uniform(-40, 40), t / 1000))
+        f.write("# TYPE big gauge\n")
+        for t in range(start_ms, end_ms, 60000):
+            f.write('big{kind="x"} %r %.3f\n' % (rnd.choice([1e300, -2.5e-300, 0.0, 42.0]),
+                                                  t / 1000))
+        f.write("# EOF\n")
+
+
+def setUpModule():
+    if not ARGUS:
+        raise unittest.SkipTest("ARGUS_BIN not set")
+    try:
+        start_everything()
+    except BaseException:
+        tearDownModule()  # unittest does not call it when setUpModule fails
+        raise
+
+
+def start_everything():
+    STATE["dir"] = d = tempfile.mkdtemp(prefix="argus-storeapi-")
+    now = int(time.time() * 1000)
+    # Six hours ending an hour ago, in blocks promtool cuts at 2h boundaries.
+    end = now - now % HOUR - HOUR
+    begin = end - 6 * HOUR
+    STATE["range"] = (begin, end)
+    write_openmetrics(os.path.join(d, "in.om"), begin, end)
+    blocks = os.path.join(d, "blocks")
+    subprocess.run(["promtool", "tsdb", "create-blocks-from", "openmetrics",
+                    os.path.join(d, "in.om"), blocks], check=True, capture_output=True)
+    STATE["blocks"] = blocks
+    STATE["dump"] = tc.promtool_dump(blocks, begin - HOUR, end + HOUR)
+    ext_yaml = "global:\n  external_labels:\n" + "".join(
+        '    %s: "%s"\n' % kv for kv in EXTERNAL.items())
+
+    # argus server over a copy of the blocks.
+    shutil.copytree(blocks, os.path.join(d, "server"))
+    with open(os.path.join(d, "server.yml"), "w") as f:
+        f.write(ext_yaml)
+    web, grpc_port = free_port(), free_port()
+    p = start([ARGUS, "server", "--config.file", os.path.join(d, "server.yml"),
+               "--storage.tsdb.path", os.path.join(d, "server"),
+               "--web.listen-address", "127.0.0.1:%d" % web,
+               "--grpc-address", "127.0.0.1:%d" % grpc_port], "server")
+    wait_http("http://127.0.0.1:%d/-/ready" % web, proc=p)
+    STATE["server"] = "127.0.0.1:%d" % grpc_port
+
+    # A real Prometheus over another copy, and `argus sidecar` next to it.
+    shutil.copytree(blocks, os.path.join(d, "prometheus"))
+    with open(os.path.join(d, "prometheus.yml"), "w") as f:
+        f.write(ext_yaml)
+    prom = free_port()
+    p = start(["prometheus", "--config.file", os.path.join(d, "prometheus.yml"),
+               "--storage.tsdb.path", os.path.join(d, "prometheus"),
+               "--web.listen-address", "127.0.0.1:%d" % prom], "prometheus")
+    wait_http("http://127.0.0.1:%d/-/ready" % prom, proc=p)
+    side_http, side_grpc = free_port(), free_port()
+    p = start([ARGUS, "sidecar", "--prometheus.url", "http://127.0.0.1:%d" % prom,
+               "--tsdb.path", os.path.join(d, "prometheus"),
+               "--http-address", "127.0.0.1:%d" % side_http,
+               "--grpc-address", "127.0.0.1:%d" % side_grpc], "sidecar")
+    wait_http("http://127.0.0.1:%d/-/ready" % side_http, proc=p)
+    STATE["sidecar"] = "127.0.0.1:%d" % side_grpc
+
+    # The blocks in a filesystem bucket, and `argus store` over it.
+    shutil.copytree(blocks, os.path.join(d, "upload"))
+    objstore = os.path.join(d, "bucket.yml")
+    with open(objstore, "w") as f:
+        f.write("type: FILESYSTEM\nconfig:\n  directory: %s\n" % os.path.join(d, "bucket"))
+    subprocess.run([ARGUS, "tools", "bucket", "upload-blocks", "--path",
+                    os.path.join(d, "upload"), "--objstore.config-file", objstore] +
+                   sum([["--label", '%s="%s"' % kv] for kv in EXTERNAL.items()], []),
+                   check=True, capture_output=True)
+    store_http, store_grpc = free_port(), free_port()
+    p = start([ARGUS, "store", "--objstore.config-file", objstore,
+               "--data-dir", os.path.join(d, "store"),
+               "--http-address", "127.0.0.1:%d" % store_http,
+               "--grpc-address", "127.0.0.1:%d" % store_grpc], "store")
+    wait_http("http://127.0.0.1:%d/-/ready" % store_http, proc=p)
+    STATE["store"] = "127.0.0.1:%d" % store_grpc
+
+
+def tearDownModule():
+    for p in STATE.get("procs", []):
+        p.terminate()
+    for p in STATE.get("procs", []):
+        try:
+            p.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+    if "dir" in STATE:
+        shutil.rmtree(STATE["dir"], ignore_errors=True)
+
+
+class StoreApiContract:
+    """The same checks against each endpoint; subclasses name it."""
+    endpoint = None
+    component = None
+
+    def setUp(self):
+        self.client = tc.StoreClient(STATE[self.endpoint])
+        self.begin, self.end = STATE["range"]
+        self.expected = tc.with_external(STATE["dump"], EXTERNAL)
+
+    def tearDown(self):
+        self.client.close()
+
+    def check(self, matchers, min_time=None, max_time=None, **kw):
+        lo = self.begin - HOUR if min_time is None else min_time
+        hi = self.end + HOUR if max_time is None else max_time
+        got, warnings = self.client.series(matchers=matchers, min_time=lo, max_time=hi, **kw)
+        self.assertEqual(warnings, [])
+        want = {k: [(t, v) for t, v in s if lo <= t <= hi]
+                for k, s in tc.select(self.expected, matchers).items()}
+        want = {k: s for k, s in want.items() if s}
+        self.assertEqual(sorted(got), sorted(want))
+        for k in want:
+            self.assertTrue(tc.same_samples(got[k], want[k]), "samples of %s differ" % (k,))
+        return got
+
+    def test_info(self):
+        info = self.client.info()
+        self.assertEqual(info.ComponentType, self.component)
+        sets = [{l.name: l.value for l in s.labels} for s in info.label_sets]
+        self.assertEqual(sets, [EXTERNAL])
+        self.assertLessEqual(info.store.min_time, self.begin)
+        self.assertGreaterEqual(info.store.max_time, self.end - 1)
+        self.assertTrue(info.store.supports_without_replica_labels)
+        legacy = self.client.store_info()
+        self.assertEqual([{l.name: l.value for l in s.labels} for s in legacy.label_sets],
+                         [EXTERNAL])
+        self.assertEqual(legacy.min_time, info.store.min_time)
+        self.assertEqual(self.client.health(), 1)
+
+    def test_every_matcher_type(self):
+        cases = [
+            [("__name__", "=", "http_requests_total")],
+            [("__name__", "=", "http_requests_total"), ("code", "!=", "200")],
+            [("__name__", "=~", "http_.*|temp.*"), ("path", "!~", "/met.*")],
+            [("__name__", "=", "temperature"), ("zone", "=~", "north|west-.")],
+            [("__name__", "=~", ".+"), ("zone", "=", "")],  # no zone label
+            [("__name__", "=", "big")],
+            [("__name__", "=", "no_such_metric")],
+        ]
+        for m in cases:
+            with self.subTest(matchers=m):
+                self.check(m)
+        self.assertEqual(len(self.check([("__name__", "=~", ".+")])), 11)
+
+    def test_external_label_matchers(self):
+        got = self.check([("__name__", "=", "temperature"), ("cluster", "=", "eu-1")])
+        self.assertEqual(len(got), 4)
+        self.assertEqual(self.check([("__name__", "=", "temperature"),
+                                     ("cluster", "=~", "us-.*")]), {})
+        self.assertEqual(len(self.check([("__name__", "=", "big"), ("replica", "!=", "b")])), 1)
+
+    def test_time_trimming(self):
+        lo, hi = self.begin + HOUR + 12345, self.begin + 3 * HOUR - 999
+        got = self.check([("__name__", "=", "temperature")], min_time=lo, max_time=hi)
+        self.assertEqual(len(got), 4)
+        # Nothing in a range after the data.
+        self.assertEqual(self.check([("__name__", "=~", ".+")], min_time=self.end + HOUR,
+                                    max_time=self.end + 2 * HOUR), {})
+
+    def test_skip_chunks(self):
+        frames = self.client.series_frames(matchers=[("__name__", "=~", ".+")],
+                                           min_time=self.begin, max_time=self.end,
+                                           skip_chunks=True)
+        labels = [tuple((l.name, l.value) for l in f.series.labels) for f in frames]
+        self.assertEqual(labels, sorted(self.expected))
+        self.assertTrue(all(len(f.series.chunks) == 0 for f in frames))
+
+    def test_batching(self):
+        frames = self.client.series_frames(matchers=[("__name__", "=~", ".+")],
+                                           min_time=self.begin, max_time=self.end,
+                                           response_batch_size=4)
+        self.assertEqual([len(f.batch.series) for f in frames], [4, 4, 3])
+        self.check([("__name__", "=~", ".+")], response_batch_size=4)
+        single = self.client.series_frames(matchers=[("__name__", "=", "big")],
+                                           min_time=self.begin, max_time=self.end,
+                                           response_batch_size=1)
+        self.assertEqual([f.WhichOneof("result") for f in single], ["series"])
+
+    def test_without_replica_labels(self):
+        frames = self.client.series_frames(matchers=[("__name__", "=", "temperature")],
+                                           min_time=self.begin, max_time=self.end,
+                                           without_replica_labels=["replica"])
+        for f in frames:
+            names = [l.name for l in f.series.labels]
+            self.assertNotIn("replica", names)
+            self.assertIn("cluster", names)
+
+    def test_label_names_and_values(self):
+        names = self.client.label_names(start=self.begin, end=self.end).names
+        self.assertEqual(list(names), ["__name__", "cluster", "code", "kind", "path",
+                                       "replica", "zone"])
+        values = self.client.label_values(label="zone", start=self.begin, end=self.end).values
+        self.assertEqual(list(values), ["east", "north", "south", "west-1"])
+        values = self.client.label_values(label="cluster", start=self.begin, end=self.end)
+        self.assertEqual(list(values.values), ["eu-1"])
+        m = [tc.matcher("__name__", "=", "http_requests_total")]
+        names = self.client.label_names(start=self.begin, end=self.end, matchers=m).names
+        self.assertEqual(list(names), ["__name__", "cluster", "code", "path", "replica"])
+        values = self.client.label_values(label="code", start=self.begin, end=self.end,
+                                          matchers=m).values
+        self.assertEqual(list(values), ["200", "404", "500"])
+
+    def test_bad_requests(self):
+        with self.assertRaises(grpc.RpcError) as e:
+            self.client.series(matchers=[("__name__", "=~", "(")], min_time=self.begin,
+                               max_time=self.end)
+        self.assertEqual(e.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
+
+
+class ServerTest(StoreApiContract, unittest.TestCase):
+    endpoint = "server"
+    component = "sidecar"
+
+
+class SidecarTest(StoreApiContract, unittest.TestCase):
+    endpoint = "sidecar"
+    component = "sidecar"
+
+    def test_no_matchers_left(self):
+        with self.assertRaises(grpc.RpcError) as e:
+            self.client.series(matchers=[("cluster", "=", "eu-1")], min_time=self.begin,
+                               max_time=self.end)
+        self.assertEqual(e.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
+        self.assertIn("no matchers specified (excluding external labels)",
+                      e.exception.details())
+
+
+class StoreGatewayTest(StoreApiContract, unittest.TestCase):
+    endpoint = "store"
+    component = "store"
+
+
+if __name__ == "__main__":
+    unittest.main()
