@@ -1,6 +1,6 @@
 """The StoreAPI over gRPC, end to end, as a Thanos querier would call it: `argus server`
-(its own TSDB), `argus sidecar` next to a real Prometheus 2.42 (remote read) and
-`argus store` over a bucket, all holding the same blocks made by the real promtool. A Python
+(its own TSDB) and `argus sidecar` next to a real Prometheus 2.42 (remote read), both
+holding the same blocks made by the real promtool. A Python
 client built from the project's .proto files calls Info, Series (every matcher type, time
 trimming, skip_chunks, batching, external-label matchers, replica-label removal, limits),
 LabelNames and LabelValues, decodes every chunk with its own XOR decoder, and must get exactly
@@ -55,6 +55,26 @@ def start(args, name):
         p = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
     STATE.setdefault("procs", []).append(p)
     return p
+
+
+def make_certs(d):
+    """A CA, a server certificate for localhost and a client certificate, with openssl."""
+    def run(*args):
+        subprocess.run(["openssl"] + list(args), check=True, capture_output=True, cwd=d)
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
+        "-days", "2", "-subj", "/CN=argus-test-ca")
+    with open(os.path.join(d, "san.ext"), "w") as f:
+        f.write("subjectAltName=DNS:localhost\n")
+    for name in ("server", "client"):
+        run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out",
+            name + ".csr", "-subj", "/CN=" + ("localhost" if name == "server" else "client"))
+        run("x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+            "-CAcreateserial", "-out", name + ".crt", "-days", "2", "-extfile", "san.ext")
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
 
 
 def write_openmetrics(path, start_ms, end_ms):
@@ -120,6 +140,21 @@ def start_everything():
     wait_http("http://127.0.0.1:%d/-/ready" % web, proc=p)
     STATE["server"] = "127.0.0.1:%d" % grpc_port
 
+    # Another server on the same data behind mTLS, with request limits.
+    make_certs(d)
+    web, grpc_port = free_port(), free_port()
+    p = start([ARGUS, "server", "--config.file", os.path.join(d, "server.yml"),
+               "--storage.tsdb.path", os.path.join(d, "server"),
+               "--web.listen-address", "127.0.0.1:%d" % web,
+               "--grpc-address", "127.0.0.1:%d" % grpc_port,
+               "--grpc-server-tls-cert", os.path.join(d, "server.crt"),
+               "--grpc-server-tls-key", os.path.join(d, "server.key"),
+               "--grpc-server-tls-client-ca", os.path.join(d, "ca.crt"),
+               "--store.limits.request-series=5", "--store.limits.request-samples=5000"],
+              "server-tls")
+    wait_http("http://127.0.0.1:%d/-/ready" % web, proc=p)
+    STATE["server-tls"] = "localhost:%d" % grpc_port
+
     # A real Prometheus over another copy, and `argus sidecar` next to it.
     shutil.copytree(blocks, os.path.join(d, "prometheus"))
     with open(os.path.join(d, "prometheus.yml"), "w") as f:
@@ -137,22 +172,6 @@ def start_everything():
     wait_http("http://127.0.0.1:%d/-/ready" % side_http, proc=p)
     STATE["sidecar"] = "127.0.0.1:%d" % side_grpc
 
-    # The blocks in a filesystem bucket, and `argus store` over it.
-    shutil.copytree(blocks, os.path.join(d, "upload"))
-    objstore = os.path.join(d, "bucket.yml")
-    with open(objstore, "w") as f:
-        f.write("type: FILESYSTEM\nconfig:\n  directory: %s\n" % os.path.join(d, "bucket"))
-    subprocess.run([ARGUS, "tools", "bucket", "upload-blocks", "--path",
-                    os.path.join(d, "upload"), "--objstore.config-file", objstore] +
-                   sum([["--label", '%s="%s"' % kv] for kv in EXTERNAL.items()], []),
-                   check=True, capture_output=True)
-    store_http, store_grpc = free_port(), free_port()
-    p = start([ARGUS, "store", "--objstore.config-file", objstore,
-               "--data-dir", os.path.join(d, "store"),
-               "--http-address", "127.0.0.1:%d" % store_http,
-               "--grpc-address", "127.0.0.1:%d" % store_grpc], "store")
-    wait_http("http://127.0.0.1:%d/-/ready" % store_http, proc=p)
-    STATE["store"] = "127.0.0.1:%d" % store_grpc
 
 
 def tearDownModule():
@@ -305,9 +324,49 @@ class SidecarTest(StoreApiContract, unittest.TestCase):
                       e.exception.details())
 
 
-class StoreGatewayTest(StoreApiContract, unittest.TestCase):
-    endpoint = "store"
-    component = "store"
+class TlsAndLimitsTest(unittest.TestCase):
+    """mTLS with the --grpc-server-tls-* flags, and --store.limits.request-*."""
+
+    def credentials(self, with_client_cert):
+        d = STATE["dir"]
+        if not with_client_cert:
+            return grpc.ssl_channel_credentials(read(os.path.join(d, "ca.crt")))
+        return grpc.ssl_channel_credentials(read(os.path.join(d, "ca.crt")),
+                                            read(os.path.join(d, "client.key")),
+                                            read(os.path.join(d, "client.crt")))
+
+    def test_mtls(self):
+        begin, end = STATE["range"]
+        client = tc.StoreClient(STATE["server-tls"], self.credentials(True))
+        got, _ = client.series(matchers=[("__name__", "=", "temperature")],
+                               min_time=begin, max_time=end)
+        self.assertEqual(len(got), 4)
+        client.close()
+        for creds in (self.credentials(False), None):
+            client = tc.StoreClient(STATE["server-tls"], creds)
+            with self.assertRaises(grpc.RpcError) as e:
+                client.info()
+            self.assertEqual(e.exception.code(), grpc.StatusCode.UNAVAILABLE)
+            client.close()
+
+    def test_limits(self):
+        begin, end = STATE["range"]
+        client = tc.StoreClient(STATE["server-tls"], self.credentials(True))
+        with self.assertRaises(grpc.RpcError) as e:
+            client.series(matchers=[("__name__", "=~", ".+")], min_time=begin, max_time=end)
+        self.assertEqual(e.exception.code(), grpc.StatusCode.RESOURCE_EXHAUSTED)
+        self.assertIn("--store.limits.request-series", e.exception.details())
+        # 4 series x 6h every 30 s = 2880 samples: under both limits.
+        got, _ = client.series(matchers=[("__name__", "=", "temperature")],
+                               min_time=begin, max_time=end)
+        self.assertEqual(len(got), 4)
+        # 4 series x 6h every 15 s = 5760 samples: over the sample limit.
+        with self.assertRaises(grpc.RpcError) as e:
+            client.series(matchers=[("__name__", "=", "http_requests_total"),
+                                    ("code", "!=", "500")], min_time=begin, max_time=end)
+        self.assertEqual(e.exception.code(), grpc.StatusCode.RESOURCE_EXHAUSTED)
+        self.assertIn("--store.limits.request-samples", e.exception.details())
+        client.close()
 
 
 if __name__ == "__main__":
