@@ -52,5 +52,18 @@ TEST(UnitsTest, FormatBytes) {
   EXPECT_EQ(FormatBytes(-2048), "-2KiB");
 }
 
+// As Thanos's model.TimeOrDuration: RFC 3339, or a duration relative to now.
+TEST(UnitsTest, TimeOrDuration) {
+  const absl::Time now = absl::FromUnixMillis(1'700'000'000'000);
+  EXPECT_EQ(TimeOrDuration::Parse("-2h")->UnixMillis(now), 1'700'000'000'000 - 7'200'000);
+  EXPECT_EQ(TimeOrDuration::Parse("1d")->UnixMillis(now), 1'700'000'000'000 + 86'400'000);
+  EXPECT_EQ(TimeOrDuration::Parse("2023-11-14T22:13:20Z")->UnixMillis(now), 1'700'000'000'000);
+  EXPECT_EQ(TimeOrDuration::Parse("0000-01-01T00:00:00Z")->UnixMillis(now), -62'167'219'200'000);
+  for (const char* bad : {"", "yesterday", "-2023-11-14T22:13:20Z", "2h-"}) {
+    absl::StatusOr<TimeOrDuration> t = TimeOrDuration::Parse(bad);
+    EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace argus

@@ -40,21 +40,19 @@ class StoreClient:
         else:
             self.channel = grpc.secure_channel(address, credentials, options=opts)
         ch = self.channel
-        self._info = ch.unary_unary("/thanos.info.Info/Info",
-                                    request_serializer=INFO.InfoRequest.SerializeToString,
-                                    response_deserializer=INFO.InfoResponse.FromString)
-        self._store_info = ch.unary_unary("/thanos.Store/Info",
-                                          request_serializer=RPC.InfoRequest.SerializeToString,
-                                          response_deserializer=RPC.InfoResponse.FromString)
+
+        def unary(path, req, resp):
+            return ch.unary_unary(path, request_serializer=req.SerializeToString,
+                                  response_deserializer=resp.FromString)
+        self._info = unary("/thanos.info.Info/Info", INFO.InfoRequest, INFO.InfoResponse)
+        self._store_info = unary("/thanos.Store/Info", RPC.InfoRequest, RPC.InfoResponse)
         self._series = ch.unary_stream("/thanos.Store/Series",
                                        request_serializer=RPC.SeriesRequest.SerializeToString,
                                        response_deserializer=RPC.SeriesResponse.FromString)
-        self._names = ch.unary_unary("/thanos.Store/LabelNames",
-                                     request_serializer=RPC.LabelNamesRequest.SerializeToString,
-                                     response_deserializer=RPC.LabelNamesResponse.FromString)
-        self._values = ch.unary_unary("/thanos.Store/LabelValues",
-                                      request_serializer=RPC.LabelValuesRequest.SerializeToString,
-                                      response_deserializer=RPC.LabelValuesResponse.FromString)
+        self._names = unary("/thanos.Store/LabelNames", RPC.LabelNamesRequest,
+                            RPC.LabelNamesResponse)
+        self._values = unary("/thanos.Store/LabelValues", RPC.LabelValuesRequest,
+                             RPC.LabelValuesResponse)
         self._health = ch.unary_unary("/grpc.health.v1.Health/Check",
                                       request_serializer=lambda _: b"",
                                       response_deserializer=lambda b: b)
