@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <memory>
 
 #include "base/status.h"
 
@@ -9,9 +10,11 @@ namespace argus::storeapi {
 
 absl::StatusOr<std::vector<tsdb::ChunkSeries>> TsdbSource::Select(const SelectParams& params,
                                                                   QueryBudget* budget) {
-  std::unique_ptr<tsdb::TsdbQuerier> q = db_->ChunkQuerier(params.min_time, params.max_time);
+  // The querier keeps the blocks the chunk views point into open: each series holds it.
+  std::shared_ptr<tsdb::TsdbQuerier> q = db_->ChunkQuerier(params.min_time, params.max_time);
   ASSIGN_OR_RETURN(std::vector<tsdb::ChunkSeries> series,
                    q->SelectChunks(params.min_time, params.max_time, params.matchers));
+  for (tsdb::ChunkSeries& s : series) s.keepalive.push_back(q);
   RETURN_IF_ERROR(ChargeSelected(&series, params.skip_chunks, budget));
   return series;
 }

@@ -32,8 +32,11 @@ absl::StatusOr<std::vector<tsdb::ChunkSeries>> Select(const prometheus::Query& q
                                                       const labels::Labels& external) {
   ASSIGN_OR_RETURN(std::vector<labels::Matcher> matchers, ToMatchers(q, external));
   const int64_t mint = q.start_timestamp_ms(), maxt = q.end_timestamp_ms();
-  std::unique_ptr<tsdb::TsdbQuerier> qr = querier(mint, maxt);
-  return qr->SelectChunks(mint, maxt, matchers);
+  // The querier keeps the blocks the chunk views point into open: each series holds it.
+  std::shared_ptr<tsdb::TsdbQuerier> qr = querier(mint, maxt);
+  ASSIGN_OR_RETURN(std::vector<tsdb::ChunkSeries> series, qr->SelectChunks(mint, maxt, matchers));
+  for (tsdb::ChunkSeries& s : series) s.keepalive.push_back(qr);
+  return series;
 }
 
 // The series' labels plus the external labels it lacks.
