@@ -14,25 +14,9 @@
 #include "absl/strings/string_view.h"
 #include "base/env.h"
 #include "model/labels/labels.h"
+#include "tsdb/index/decode.h"
 
 namespace argus::tsdb::index {
-
-inline constexpr uint32_t kMagic = 0xBAAAD700;
-inline constexpr uint8_t kFormatV2 = 2;
-inline constexpr size_t kTocSize = 6 * 8 + 4;
-
-// Where a chunk of a series is and what time range it covers (both ends inclusive).
-struct ChunkMeta {
-  int64_t min_time = 0;
-  int64_t max_time = 0;
-  uint64_t ref = 0;
-  friend bool operator==(const ChunkMeta&, const ChunkMeta&) = default;
-};
-
-struct SeriesEntry {
-  labels::Labels labels;
-  std::vector<ChunkMeta> chunks;
-};
 
 // Thread-safe after Open (read-only).
 class IndexReader {
@@ -67,6 +51,8 @@ class IndexReader {
   // The bytes of a section framed as 4-byte length | data | CRC32C, CRC checked.
   absl::StatusOr<absl::string_view> Section(uint64_t offset, absl::string_view what) const;
   absl::Status Corrupt(absl::string_view what, uint64_t offset) const;
+  // `s` (a decoder's DataLoss) as "<path>: <message> at offset N".
+  absl::Status At(const absl::Status& s, uint64_t offset) const;
 
   std::unique_ptr<MappedFile> file_;
   std::vector<uint32_t> symbol_offsets_;  // absolute file offsets
