@@ -60,9 +60,14 @@ TEST(CliTest, BadFlagsAreRejected) {
   EXPECT_EQ(no_config.exit_code, 1);
   EXPECT_THAT(no_config.output, HasSubstr("Error loading config"));
   EXPECT_THAT(no_config.output, HasSubstr("/nonexistent/prometheus.yml"));
-  CommandResult pending = RunCommand({ArgusBinary(), "store"});
+  CommandResult pending = RunCommand({ArgusBinary(), "query"});
   EXPECT_EQ(pending.exit_code, 2);
   EXPECT_THAT(pending.output, HasSubstr("not available in this version yet"));
+  // The store gateway needs a bucket, and says so.
+  CommandResult no_bucket = RunCommand({ArgusBinary(), "store"});
+  EXPECT_EQ(no_bucket.exit_code, 1);
+  EXPECT_THAT(no_bucket.output,
+              HasSubstr("--objstore.config-file or --objstore.config is required"));
 }
 
 TEST(CliTest, ServerServesMetricsThatPromtoolAcceptsAndStopsOnSigterm) {

@@ -17,6 +17,8 @@ struct Command {
 Command AddServerCommand(CLI::App& root);
 // `argus sidecar`: ships the blocks of a Prometheus server running next to it.
 Command AddSidecarCommand(CLI::App& root);
+// `argus store`: serves the blocks of a bucket over the StoreAPI (Thanos's store gateway).
+Command AddStoreCommand(CLI::App& root);
 // `argus tools`: offline utilities (tsdb list, dump, create-blocks-from; bucket upload-blocks).
 Command AddToolsCommand(CLI::App& root);
 // `argus tools bucket upload-blocks`, declared under `tools`.

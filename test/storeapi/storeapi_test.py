@@ -1,124 +1,38 @@
 """The StoreAPI over gRPC, end to end, as a Thanos querier would call it: `argus server`
-(its own TSDB) and `argus sidecar` next to a real Prometheus 2.42 (remote read), both
-holding the same blocks made by the real promtool. A Python
-client built from the project's .proto files calls Info, Series (every matcher type, time
+(its own TSDB), `argus sidecar` next to a real Prometheus 2.42 (remote read) and
+`argus store` over a bucket, all holding the same blocks made by the real promtool. A Python client built from the project's .proto files calls Info, Series (every matcher type, time
 trimming, skip_chunks, batching, external-label matchers, replica-label removal, limits),
 LabelNames and LabelValues, decodes every chunk with its own XOR decoder, and must get exactly
 the samples `promtool tsdb dump` shows. Run: ARGUS_BIN=... /usr/bin/python3 -m unittest
 storeapi_test (from this directory)."""
 
-import json
 import os
-import random
 import shutil
-import socket
 import subprocess
-import tempfile
-import time
 import unittest
-import urllib.request
 
 import grpc
 
+import harness
 import thanos_client as tc
+from harness import ARGUS, HOUR, free_port, make_certs, read, wait_http, write_openmetrics
 
-ARGUS = os.environ.get("ARGUS_BIN", "")
-HOUR = 3600 * 1000
 EXTERNAL = {"cluster": "eu-1", "replica": "a"}
 
 STATE = {}
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_http(url, timeout=60, proc=None):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise AssertionError("%s exited with %d" % (proc.args[:2], proc.returncode))
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("%s not ready in %ds" % (url, timeout))
-
-
 def start(args, name):
-    with open(os.path.join(STATE["dir"], name + ".log"), "wb") as log:
-        p = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
-    STATE.setdefault("procs", []).append(p)
-    return p
-
-
-def make_certs(d):
-    """A CA, a server certificate for localhost and a client certificate, with openssl."""
-    def run(*args):
-        subprocess.run(["openssl"] + list(args), check=True, capture_output=True, cwd=d)
-    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
-        "-days", "2", "-subj", "/CN=argus-test-ca")
-    with open(os.path.join(d, "san.ext"), "w") as f:
-        f.write("subjectAltName=DNS:localhost\n")
-    for name in ("server", "client"):
-        run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out",
-            name + ".csr", "-subj", "/CN=" + ("localhost" if name == "server" else "client"))
-        run("x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-            "-CAcreateserial", "-out", name + ".crt", "-days", "2", "-extfile", "san.ext")
-
-
-def read(path):
-    with open(path, "rb") as f:
-        return f.read()
-
-
-def write_openmetrics(path, start_ms, end_ms):
-    """Three metric families with labels to match on; values with fractions, large and
-    negative numbers, and a counter."""
-    rnd = random.Random(7)
-    with open(path, "w") as f:
-        f.write("# TYPE http_requests counter\n")
-        for code in ("200", "404", "500"):
-            for path_ in ("/api", "/metrics"):
-                v = 0.0
-                for t in range(start_ms, end_ms, 15000):
-                    v += rnd.randint(0, 20)
-                    f.write('http_requests_total{code="%s",path="%s"} %r %.3f\n' %
-                            (code, path_, v, t / 1000))
-        f.write("# TYPE temperature gauge\n")
-        for zone in ("north", "south", "east", "west-1"):
-            for t in range(start_ms, end_ms, 30000):
-                f.write('temperature{zone="%s"} %r %.3f\n' %
-                        (zone, rnd.uniform(-40, 40), t / 1000))
-        f.write("# TYPE big gauge\n")
-        for t in range(start_ms, end_ms, 60000):
-            f.write('big{kind="x"} %r %.3f\n' % (rnd.choice([1e300, -2.5e-300, 0.0, 42.0]),
-                                                  t / 1000))
-        f.write("# EOF\n")
+    return harness.start(STATE, args, name)
 
 
 def setUpModule():
-    if not ARGUS:
-        raise unittest.SkipTest("ARGUS_BIN not set")
-    try:
-        start_everything()
-    except BaseException:
-        tearDownModule()  # unittest does not call it when setUpModule fails
-        raise
+    harness.set_up(STATE, "argus-storeapi-", start_everything)
 
 
 def start_everything():
-    STATE["dir"] = d = tempfile.mkdtemp(prefix="argus-storeapi-")
-    now = int(time.time() * 1000)
-    # Six hours ending an hour ago, in blocks promtool cuts at 2h boundaries.
-    end = now - now % HOUR - HOUR
-    begin = end - 6 * HOUR
-    STATE["range"] = (begin, end)
+    d = STATE["dir"]
+    begin, end = STATE["range"]
     write_openmetrics(os.path.join(d, "in.om"), begin, end)
     blocks = os.path.join(d, "blocks")
     subprocess.run(["promtool", "tsdb", "create-blocks-from", "openmetrics",
@@ -172,18 +86,26 @@ def start_everything():
     wait_http("http://127.0.0.1:%d/-/ready" % side_http, proc=p)
     STATE["sidecar"] = "127.0.0.1:%d" % side_grpc
 
+    # The blocks in a filesystem bucket, and `argus store` over it.
+    shutil.copytree(blocks, os.path.join(d, "upload"))
+    objstore = os.path.join(d, "bucket.yml")
+    with open(objstore, "w") as f:
+        f.write("type: FILESYSTEM\nconfig:\n  directory: %s\n" % os.path.join(d, "bucket"))
+    subprocess.run([ARGUS, "tools", "bucket", "upload-blocks", "--path",
+                    os.path.join(d, "upload"), "--objstore.config-file", objstore] +
+                   sum([["--label", '%s="%s"' % kv] for kv in EXTERNAL.items()], []),
+                   check=True, capture_output=True)
+    store_http, store_grpc = free_port(), free_port()
+    p = start([ARGUS, "store", "--objstore.config-file", objstore,
+               "--data-dir", os.path.join(d, "store"),
+               "--http-address", "127.0.0.1:%d" % store_http,
+               "--grpc-address", "127.0.0.1:%d" % store_grpc], "store")
+    wait_http("http://127.0.0.1:%d/-/ready" % store_http, proc=p)
+    STATE["store"] = "127.0.0.1:%d" % store_grpc
 
 
 def tearDownModule():
-    for p in STATE.get("procs", []):
-        p.terminate()
-    for p in STATE.get("procs", []):
-        try:
-            p.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            p.kill()
-    if "dir" in STATE:
-        shutil.rmtree(STATE["dir"], ignore_errors=True)
+    harness.stop_all(STATE)
 
 
 class StoreApiContract:
@@ -218,7 +140,8 @@ class StoreApiContract:
         sets = [{l.name: l.value for l in s.labels} for s in info.label_sets]
         self.assertEqual(sets, [EXTERNAL])
         self.assertLessEqual(info.store.min_time, self.begin)
-        self.assertGreaterEqual(info.store.max_time, self.end - 1)
+        last = max(t for samples in STATE["dump"].values() for t, _ in samples)
+        self.assertGreaterEqual(info.store.max_time, last)
         self.assertTrue(info.store.supports_without_replica_labels)
         legacy = self.client.store_info()
         self.assertEqual([{l.name: l.value for l in s.labels} for s in legacy.label_sets],
@@ -367,6 +290,11 @@ class TlsAndLimitsTest(unittest.TestCase):
         self.assertEqual(e.exception.code(), grpc.StatusCode.RESOURCE_EXHAUSTED)
         self.assertIn("--store.limits.request-samples", e.exception.details())
         client.close()
+
+
+class StoreGatewayTest(StoreApiContract, unittest.TestCase):
+    endpoint = "store"
+    component = "store"
 
 
 if __name__ == "__main__":
