@@ -1,9 +1,11 @@
 #include "storeapi/select.h"
 
 #include <algorithm>
+#include <atomic>
 #include <limits>
 #include <optional>
 #include <set>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -67,13 +69,41 @@ std::vector<std::string> Finish(std::set<std::string> values, const Request& req
   return out;
 }
 
+// One source's part of a Series call.
+struct Selection {
+  const SourceRef* src;
+  SelectParams params;
+  absl::StatusOr<std::vector<tsdb::ChunkSeries>> got;
+};
+
+// Sources selected at once per call: a store gateway's blocks wait on object storage, not on
+// the CPU.
+constexpr size_t kParallelSelections = 8;
+
+// Runs every selection, several at a time when there are several.
+void RunSelections(std::vector<Selection>* jobs, QueryBudget* budget) {
+  std::atomic<size_t> next{0};
+  const auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < jobs->size();) {
+      Selection& job = (*jobs)[i];
+      job.got = job.src->source->Select(job.params, budget);
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (size_t t = 1; t < std::min(jobs->size(), kParallelSelections); ++t) {
+    helpers.emplace_back(work);
+  }
+  work();
+  for (std::thread& t : helpers) t.join();
+}
+
 }  // namespace
 
 absl::StatusOr<SeriesAnswer> SelectSeries(const Store& store, const Request& req, bool skip_chunks,
                                           QueryBudget* budget) {
-  SeriesAnswer answer;
-  std::vector<std::vector<tsdb::ChunkSeries>> parts;
-  for (const SourceRef& src : store.Sources()) {
+  const std::vector<SourceRef> sources = store.Sources();
+  std::vector<Selection> jobs;
+  for (const SourceRef& src : sources) {
     if (!Overlaps(src, req)) continue;
     std::optional<std::vector<labels::Matcher>> local = LocalMatchers(src.external, req.matchers);
     if (!local) continue;
@@ -84,19 +114,26 @@ absl::StatusOr<SeriesAnswer> SelectSeries(const Store& store, const Request& req
       // Every series: a matcher that matches the empty string selects series without it too.
       local->push_back(*labels::Matcher::Create(labels::MatchType::kRegexMatch, "__name__", ".*"));
     }
-    absl::StatusOr<std::vector<tsdb::ChunkSeries>> got =
-        src.source->Select({req.min_time, req.max_time, *std::move(local), skip_chunks}, budget);
-    if (!got.ok()) {
-      RETURN_IF_ERROR(Failed(src, got.status(), req, &answer.warnings));
+    jobs.push_back({&src,
+                    {req.min_time, req.max_time, *std::move(local), skip_chunks},
+                    absl::UnknownError("not run")});
+  }
+  RunSelections(&jobs, budget);
+
+  SeriesAnswer answer;
+  std::vector<std::vector<tsdb::ChunkSeries>> parts;
+  for (Selection& job : jobs) {
+    if (!job.got.ok()) {
+      RETURN_IF_ERROR(Failed(*job.src, job.got.status(), req, &answer.warnings));
       continue;
     }
-    for (tsdb::ChunkSeries& s : *got) s.labels = Answered(s.labels, src.external, req);
-    if (!std::is_sorted(got->begin(), got->end(),
-                        [](const auto& a, const auto& b) { return a.labels < b.labels; })) {
-      std::stable_sort(got->begin(), got->end(),
-                       [](const auto& a, const auto& b) { return a.labels < b.labels; });
+    std::vector<tsdb::ChunkSeries>& got = *job.got;
+    for (tsdb::ChunkSeries& s : got) s.labels = Answered(s.labels, job.src->external, req);
+    const auto by_labels = [](const auto& a, const auto& b) { return a.labels < b.labels; };
+    if (!std::is_sorted(got.begin(), got.end(), by_labels)) {
+      std::stable_sort(got.begin(), got.end(), by_labels);
     }
-    parts.push_back(*std::move(got));
+    parts.push_back(std::move(got));
   }
   answer.series = tsdb::MergeChunkSeries(std::move(parts));
   if (req.limit > 0 && answer.series.size() > static_cast<size_t>(req.limit)) {

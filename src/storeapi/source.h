@@ -28,6 +28,7 @@ struct SelectParams {
   bool skip_chunks = false;  // labels only: series with no chunks
 };
 
+// Thread-safe: a Series call selects several sources at once.
 class SeriesSource {
  public:
   virtual ~SeriesSource() = default;
