@@ -67,7 +67,7 @@ printf 'global:\n  external_labels:\n    cluster: bench\n' >"$work/prometheus.ym
 printf 'type: FILESYSTEM\nconfig:\n  directory: %s\n' "$work/bucket" >"$work/bucket.yml"
 cp -r "$work/blocks" "$work/upload"
 "$ARGUS" tools bucket upload-blocks --path="$work/upload" --label='cluster="bench"' \
-  --objstore.config-file="$work/bucket.yml" >/dev/null
+  --objstore.config-file="$work/bucket.yml" >/dev/null 2>&1
 rm -rf "$work/upload"
 echo "== Series latency: $SERIES series, ${HOURS}h, $(ls "$work/bucket" | wc -l) blocks ($(du -sh "$work/bucket" | cut -f1))"
 
@@ -128,6 +128,9 @@ for run in "first start (index-headers built)" "restart (index-headers reused)";
     --http-address=127.0.0.1:"$http" --grpc-address=127.0.0.1:"$(free_port)"
   rss=$(status_kib "$pid" VmRSS)
   disk=$(du -sk "$work/many-data" | cut -f1)
+  loaded=$(curl -fsS "http://127.0.0.1:$http/metrics" |
+    awk '$1 == "thanos_bucket_store_blocks_loaded" {print $2}')
+  [[ $loaded == "$BLOCKS" ]] || { echo "only $loaded of $BLOCKS blocks loaded" >&2; exit 1; }
   printf '%-36s ready in %6.1f s, RSS %6d MiB (%5.1f KiB/block), data-dir %6d KiB (%5.1f KiB/block)\n' \
     "$run:" "$ready_s" $((rss / 1024)) "$(echo "$rss / $BLOCKS" | bc -l)" "$disk" \
     "$(echo "$disk / $BLOCKS" | bc -l)"
