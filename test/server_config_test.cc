@@ -139,7 +139,12 @@ TEST_F(ServerConfigTest, FileDiscoveryAndReloads) {
       "scrape_configs:\n  - job_name: static\n    static_configs: [{targets: ['127.0.0.1:5']}]\n");
   ASSERT_EQ(kill(server->pid(), SIGHUP), 0);
   EXPECT_EQ(WaitForTargets({"static 127.0.0.1:5"}), (std::set<std::string>{"static 127.0.0.1:5"}));
-  ASSERT_EQ(HttpGet(port_, "/metrics", &metrics), 200);
+  // The targets may follow the new configuration a moment before the gauge is set.
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_EQ(HttpGet(port_, "/metrics", &metrics), 200);
+    if (absl::StrContains(metrics, "prometheus_config_last_reload_successful 1")) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   EXPECT_THAT(metrics, HasSubstr("prometheus_config_last_reload_successful 1"));
 
   // Nothing listens on port 5: the target is down with the connection error.
