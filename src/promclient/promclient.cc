@@ -2,8 +2,6 @@
 
 #include <curl/curl.h>
 
-#include <cstdlib>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -28,6 +26,12 @@ absl::StatusOr<nlohmann::json> ApiData(const std::string& body, absl::string_vie
     return absl::DataLossError(absl::StrCat("unexpected answer from Prometheus ", path));
   }
   return j["data"];
+}
+
+// Unix seconds with millisecond fractions, as the HTTP API takes times ("-0.500", "12.345").
+std::string ApiTime(int64_t ms) {
+  const uint64_t abs_ms = ms < 0 ? -static_cast<uint64_t>(ms) : static_cast<uint64_t>(ms);
+  return absl::StrFormat("%s%d.%03d", ms < 0 ? "-" : "", abs_ms / 1000, abs_ms % 1000);
 }
 
 }  // namespace
@@ -90,21 +94,17 @@ absl::StatusOr<PrometheusClient::Reply> PrometheusClient::RemoteRead(
 absl::StatusOr<std::vector<std::string>> PrometheusClient::Strings(
     const std::string& path, int64_t start_ms, int64_t end_ms,
     const std::vector<labels::Matcher>& matchers) {
-  CURL* curl = curl_easy_init();
-  if (curl == nullptr) return absl::ResourceExhaustedError("curl_easy_init failed");
-  // Seconds with millisecond fractions, as the API takes them.
-  std::string query = absl::StrCat(
-      "?start=", start_ms / 1000, ".", absl::StrFormat("%03d", std::abs(start_ms % 1000)),
-      "&end=", end_ms / 1000, ".", absl::StrFormat("%03d", std::abs(end_ms % 1000)));
+  std::string query = absl::StrCat("?start=", ApiTime(start_ms), "&end=", ApiTime(end_ms));
   if (!matchers.empty()) {
     std::vector<std::string> parts;
     for (const labels::Matcher& m : matchers) parts.push_back(m.ToString());
     const std::string selector = absl::StrCat("{", absl::StrJoin(parts, ","), "}");
-    char* escaped = curl_easy_escape(curl, selector.data(), static_cast<int>(selector.size()));
+    // libcurl ignores the handle here (since 7.82).
+    char* escaped = curl_easy_escape(nullptr, selector.data(), static_cast<int>(selector.size()));
+    if (escaped == nullptr) return absl::ResourceExhaustedError("curl_easy_escape failed");
     absl::StrAppend(&query, "&match[]=", escaped);
     curl_free(escaped);
   }
-  curl_easy_cleanup(curl);
   ASSIGN_OR_RETURN(std::string body, Get(path + query));
   ASSIGN_OR_RETURN(nlohmann::json data, ApiData(body, path));
   std::vector<std::string> out;

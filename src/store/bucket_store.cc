@@ -1,11 +1,9 @@
 #include "store/bucket_store.h"
 
-#include <atomic>
-#include <thread>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "base/logging.h"
+#include "base/parallel.h"
 #include "base/status.h"
 #include "base/ulid.h"
 #include "store/deletion_mark.h"
@@ -61,69 +59,54 @@ bool BucketStore::Deleted(const std::string& id) {
   return clock_->Now() - absl::FromUnixSeconds(*t) > options_.ignore_deletion_marks_delay;
 }
 
-absl::StatusOr<std::map<std::string, std::unique_ptr<block::Meta>>> BucketStore::Wanted() {
+absl::StatusOr<std::vector<std::string>> BucketStore::ListBlocks() {
   std::vector<std::string> ids;
   RETURN_IF_ERROR(bucket_.Iter("", false, [&](const std::string& name) {
     absl::string_view id = name;
     if (absl::ConsumeSuffix(&id, "/") && Ulid::Parse(id).ok()) ids.emplace_back(id);
     return absl::OkStatus();
   }));
-  std::map<std::string, std::unique_ptr<block::Meta>> out;
-  for (const std::string& id : ids) {
-    if (Deleted(id)) continue;
-    if (Block(id) != nullptr) {
-      out[id] = nullptr;
-      continue;
-    }
-    const std::string meta_name = absl::StrCat(id, "/meta.json");
-    absl::StatusOr<std::string> text = bucket_.Get(meta_name);
-    if (absl::IsNotFound(text.status())) continue;  // a partial upload
-    absl::StatusOr<block::Meta> meta =
-        text.ok() ? block::ParseMeta(*text, meta_name) : absl::StatusOr<block::Meta>(text.status());
-    if (meta.ok() && meta->prom.ulid.ToString() != id) {
-      meta = absl::DataLossError(
-          absl::StrCat(meta_name, ": names block ", meta->prom.ulid.ToString()));
-    }
-    if (!meta.ok()) {
-      metrics_.load_failures->Inc();
-      log::Warn("store: reading block meta failed; will retry",
-                {{"block", id}, {"err", meta.status()}});
-      continue;
-    }
-    if (meta->prom.max_time <= options_.min_time || meta->prom.min_time > options_.max_time) {
-      continue;
-    }
-    out[id] = std::make_unique<block::Meta>(*std::move(meta));
+  return ids;
+}
+
+void BucketStore::Examine(Listed* l) {
+  if (Deleted(l->id)) return;
+  if (Block(l->id) != nullptr) {
+    l->serve = true;
+    return;
   }
-  return out;
+  const std::string meta_name = absl::StrCat(l->id, "/meta.json");
+  absl::StatusOr<std::string> text = bucket_.Get(meta_name);
+  if (absl::IsNotFound(text.status())) return;  // a partial upload
+  absl::StatusOr<block::Meta> meta =
+      text.ok() ? block::ParseMeta(*text, meta_name) : absl::StatusOr<block::Meta>(text.status());
+  if (meta.ok() && meta->prom.ulid.ToString() != l->id) {
+    meta =
+        absl::DataLossError(absl::StrCat(meta_name, ": names block ", meta->prom.ulid.ToString()));
+  }
+  if (!meta.ok()) {
+    metrics_.load_failures->Inc();
+    log::Warn("store: reading block meta failed; will retry",
+              {{"block", l->id}, {"err", meta.status()}});
+    return;
+  }
+  if (meta->prom.max_time <= options_.min_time || meta->prom.min_time > options_.max_time) {
+    return;
+  }
+  l->serve = true;  // kept (with its local directory) even when opening fails: retried
+  metrics_.loads->Inc();
+  absl::StatusOr<std::shared_ptr<BucketBlock>> b =
+      BucketBlock::Open(env_, bucket_, *std::move(meta), JoinPath(options_.data_dir, l->id),
+                        &cache_, &metrics_.block);
+  if (b.ok()) {
+    l->opened = *std::move(b);
+  } else {
+    metrics_.load_failures->Inc();
+    log::Warn("store: loading block failed; will retry", {{"block", l->id}, {"err", b.status()}});
+  }
 }
 
-std::vector<std::shared_ptr<BucketBlock>> BucketStore::OpenBlocks(std::vector<block::Meta> metas) {
-  std::vector<std::shared_ptr<BucketBlock>> opened(metas.size());
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < metas.size();) {
-      const std::string id = metas[i].prom.ulid.ToString();
-      metrics_.loads->Inc();
-      absl::StatusOr<std::shared_ptr<BucketBlock>> b = BucketBlock::Open(
-          env_, bucket_, metas[i], JoinPath(options_.data_dir, id), &cache_, &metrics_.block);
-      if (b.ok()) {
-        opened[i] = *std::move(b);
-      } else {
-        metrics_.load_failures->Inc();
-        log::Warn("store: loading block failed; will retry", {{"block", id}, {"err", b.status()}});
-      }
-    }
-  };
-  const size_t n = std::min<size_t>(std::max(options_.sync_parallelism, 1), metas.size());
-  std::vector<std::thread> threads;
-  for (size_t t = 0; t < n; ++t) threads.emplace_back(work);
-  for (std::thread& t : threads) t.join();
-  std::erase(opened, nullptr);
-  return opened;
-}
-
-void BucketStore::RemoveStaleDirs(const std::map<std::string, std::unique_ptr<block::Meta>>& keep) {
+void BucketStore::RemoveStaleDirs(const absl::flat_hash_set<std::string>& keep) {
   absl::StatusOr<std::vector<std::string>> names = env_->ListDir(options_.data_dir);
   if (!names.ok()) return;
   for (const std::string& n : *names) {
@@ -138,19 +121,23 @@ void BucketStore::RemoveStaleDirs(const std::map<std::string, std::unique_ptr<bl
 absl::Status BucketStore::Sync() {
   std::lock_guard<std::mutex> sync(sync_mu_);
   RETURN_IF_ERROR(env_->CreateDirs(options_.data_dir));
-  ASSIGN_OR_RETURN(auto wanted, Wanted());
-  std::vector<block::Meta> metas;
-  for (const auto& [id, meta] : wanted) {
-    if (meta != nullptr) metas.push_back(*meta);
-  }
-  std::vector<std::shared_ptr<BucketBlock>> opened = OpenBlocks(std::move(metas));
+  ASSIGN_OR_RETURN(std::vector<std::string> ids, ListBlocks());
+  // Deletion marks, metas and index-headers: object-storage round trips, so in parallel.
+  std::vector<Listed> listed(ids.size());
+  ParallelFor(ids.size(), static_cast<size_t>(options_.sync_parallelism), [&](size_t i) {
+    listed[i].id = std::move(ids[i]);
+    Examine(&listed[i]);
+  });
+  absl::flat_hash_set<std::string> serve;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (std::shared_ptr<BucketBlock>& b : opened) {
-      blocks_[b->meta().prom.ulid.ToString()] = std::move(b);
+    for (Listed& l : listed) {
+      if (!l.serve) continue;
+      serve.insert(l.id);
+      if (l.opened != nullptr) blocks_[l.id] = std::move(l.opened);
     }
     for (auto it = blocks_.begin(); it != blocks_.end();) {
-      if (wanted.contains(it->first)) {
+      if (serve.contains(it->first)) {
         ++it;
         continue;
       }
@@ -160,7 +147,7 @@ absl::Status BucketStore::Sync() {
     }
     metrics_.blocks_loaded->Set(static_cast<double>(blocks_.size()));
   }
-  RemoveStaleDirs(wanted);
+  RemoveStaleDirs(serve);
   return absl::OkStatus();
 }
 

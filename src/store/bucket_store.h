@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "base/clock.h"
@@ -45,12 +46,12 @@ class BucketStore : public storeapi::Store {
               metrics::Registry& registry, Clock* clock = Clock::Real());
 
   // Brings the served blocks in line with the bucket: lists the top-level block directories,
-  // reads each new block's meta.json (a directory without one is a partial upload: skipped),
-  // leaves out blocks marked for deletion longer than ignore_deletion_marks_delay ago and
-  // blocks outside the time range, opens the new ones (`sync_parallelism` at a time; a block
-  // that fails to open is logged, counted and retried next time), drops the ones gone and
-  // removes their local directories. Errors: those of listing the bucket, in which case the
-  // served set is unchanged.
+  // then for each (`sync_parallelism` at a time) checks its deletion mark and, when new, reads
+  // its meta.json and opens it. Left out: directories without meta.json (partial uploads),
+  // blocks marked for deletion longer than ignore_deletion_marks_delay ago, blocks outside the
+  // time range. A block whose meta or index-header fails is logged, counted and retried next
+  // time. Blocks gone are dropped with their local directories. Errors: those of listing the
+  // bucket, in which case the served set is unchanged.
   absl::Status Sync();
 
   storeapi::ComponentType type() const override { return storeapi::ComponentType::kStore; }
@@ -72,14 +73,22 @@ class BucketStore : public storeapi::Store {
   };
   static Metrics MakeMetrics(metrics::Registry& registry);
 
-  // The ULIDs of the bucket's blocks that should be served, with the metas of new ones.
-  absl::StatusOr<std::map<std::string, std::unique_ptr<block::Meta>>> Wanted();
+  // One block directory a sync found: whether to serve it, and the block when newly opened.
+  struct Listed {
+    std::string id;
+    bool serve = false;
+    std::shared_ptr<BucketBlock> opened;
+  };
+  // The ULIDs of the bucket's top-level block directories.
+  absl::StatusOr<std::vector<std::string>> ListBlocks();
   // Whether block `id` carries a deletion mark older than the delay.
   bool Deleted(const std::string& id);
-  // Opens `metas` (new blocks) in parallel; the ones that opened.
-  std::vector<std::shared_ptr<BucketBlock>> OpenBlocks(std::vector<block::Meta> metas);
+  // Decides whether `l` is served: not when marked deleted past the delay, a partial upload,
+  // outside the time range, or its meta.json unreadable (counted, retried next sync); opens it
+  // when new.
+  void Examine(Listed* l);
   // Removes local directories of blocks not in `keep`.
-  void RemoveStaleDirs(const std::map<std::string, std::unique_ptr<block::Meta>>& keep);
+  void RemoveStaleDirs(const absl::flat_hash_set<std::string>& keep);
 
   Env* env_;
   objstore::Bucket& bucket_;

@@ -1,14 +1,13 @@
 #include "storeapi/select.h"
 
 #include <algorithm>
-#include <atomic>
 #include <limits>
 #include <optional>
 #include <set>
-#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/parallel.h"
 #include "base/status.h"
 #include "tsdb/querier/querier.h"
 
@@ -80,23 +79,6 @@ struct Selection {
 // the CPU.
 constexpr size_t kParallelSelections = 8;
 
-// Runs every selection, several at a time when there are several.
-void RunSelections(std::vector<Selection>* jobs, QueryBudget* budget) {
-  std::atomic<size_t> next{0};
-  const auto work = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < jobs->size();) {
-      Selection& job = (*jobs)[i];
-      job.got = job.src->source->Select(job.params, budget);
-    }
-  };
-  std::vector<std::thread> helpers;
-  for (size_t t = 1; t < std::min(jobs->size(), kParallelSelections); ++t) {
-    helpers.emplace_back(work);
-  }
-  work();
-  for (std::thread& t : helpers) t.join();
-}
-
 }  // namespace
 
 absl::StatusOr<SeriesAnswer> SelectSeries(const Store& store, const Request& req, bool skip_chunks,
@@ -118,7 +100,8 @@ absl::StatusOr<SeriesAnswer> SelectSeries(const Store& store, const Request& req
                     {req.min_time, req.max_time, *std::move(local), skip_chunks},
                     absl::UnknownError("not run")});
   }
-  RunSelections(&jobs, budget);
+  ParallelFor(jobs.size(), kParallelSelections,
+              [&](size_t i) { jobs[i].got = jobs[i].src->source->Select(jobs[i].params, budget); });
 
   SeriesAnswer answer;
   std::vector<std::vector<tsdb::ChunkSeries>> parts;
