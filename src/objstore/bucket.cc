@@ -8,9 +8,10 @@
 
 namespace argus::objstore {
 
-absl::StatusOr<std::string> Bucket::Get(absl::string_view name) {
+absl::StatusOr<std::string> Bucket::Get(absl::string_view name, int64_t offset, int64_t length) {
   std::string out;
-  RETURN_IF_ERROR(GetRange(name, 0, -1, [&out](absl::string_view piece) {
+  if (length > 0) out.reserve(static_cast<size_t>(length));
+  RETURN_IF_ERROR(GetRange(name, offset, length, [&out](absl::string_view piece) {
     out.append(piece.data(), piece.size());
     return absl::OkStatus();
   }));

@@ -80,8 +80,10 @@ class Bucket {
   // Removes `name`. Removing an object that does not exist is not an error.
   virtual absl::Status Delete(absl::string_view name) = 0;
 
-  // The whole object. For small objects (meta.json, markers).
-  absl::StatusOr<std::string> Get(absl::string_view name);
+  // The object's bytes from `offset`, `length` of them (to the end when -1), in memory: the
+  // whole of a small object (meta.json, markers), or a range the caller holds (the store
+  // gateway's index and chunk reads). Errors: those of GetRange.
+  absl::StatusOr<std::string> Get(absl::string_view name, int64_t offset = 0, int64_t length = -1);
 };
 
 // An UploadSource over bytes the caller keeps alive.

@@ -9,13 +9,8 @@ namespace argus::store {
 
 absl::StatusOr<std::string> ReadRange(objstore::Bucket& bucket, absl::string_view name,
                                       uint64_t offset, uint64_t length) {
-  std::string out;
-  out.reserve(length);
-  RETURN_IF_ERROR(bucket.GetRange(name, static_cast<int64_t>(offset), static_cast<int64_t>(length),
-                                  [&out](absl::string_view piece) {
-                                    out.append(piece.data(), piece.size());
-                                    return absl::OkStatus();
-                                  }));
+  ASSIGN_OR_RETURN(std::string out,
+                   bucket.Get(name, static_cast<int64_t>(offset), static_cast<int64_t>(length)));
   if (out.size() != length) {
     return absl::DataLossError(absl::StrCat(name, ": object ends at ", offset + out.size(),
                                             ", before the range read ends at ", offset + length));
