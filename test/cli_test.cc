@@ -60,9 +60,16 @@ TEST(CliTest, BadFlagsAreRejected) {
   EXPECT_EQ(no_config.exit_code, 1);
   EXPECT_THAT(no_config.output, HasSubstr("Error loading config"));
   EXPECT_THAT(no_config.output, HasSubstr("/nonexistent/prometheus.yml"));
-  CommandResult pending = RunCommand({ArgusBinary(), "query"});
+  CommandResult pending = RunCommand({ArgusBinary(), "compact"});
   EXPECT_EQ(pending.exit_code, 2);
   EXPECT_THAT(pending.output, HasSubstr("not available in this version yet"));
+  // The querier checks its flags before it starts.
+  CommandResult dedup = RunCommand({ArgusBinary(), "query", "--deduplication.func=quorum"});
+  EXPECT_EQ(dedup.exit_code, 2);
+  EXPECT_THAT(dedup.output, HasSubstr("--deduplication.func: unknown algorithm"));
+  CommandResult endpoint = RunCommand({ArgusBinary(), "query", "--endpoint=dnsx+host:1"});
+  EXPECT_EQ(endpoint.exit_code, 2);
+  EXPECT_THAT(endpoint.output, HasSubstr("dnsx+host:1"));
   // The store gateway needs a bucket, and says so.
   CommandResult no_bucket = RunCommand({ArgusBinary(), "store"});
   EXPECT_EQ(no_bucket.exit_code, 1);

@@ -19,6 +19,8 @@ Command AddServerCommand(CLI::App& root);
 Command AddSidecarCommand(CLI::App& root);
 // `argus store`: serves the blocks of a bucket over the StoreAPI (Thanos's store gateway).
 Command AddStoreCommand(CLI::App& root);
+// `argus query`: fans queries out to StoreAPI endpoints, deduplicates, serves PromQL.
+Command AddQueryCommand(CLI::App& root);
 // `argus tools`: offline utilities (tsdb list, dump, create-blocks-from; bucket upload-blocks).
 Command AddToolsCommand(CLI::App& root);
 // `argus tools bucket upload-blocks`, declared under `tools`.

@@ -24,7 +24,6 @@ struct PendingRole {
   const char* tracking;
 };
 constexpr PendingRole kPendingRoles[] = {
-    {"query", "Query many StoreAPI endpoints as one Prometheus, with deduplication", "issue #8"},
     {"compact", "Compact and downsample the blocks in a bucket", "a later issue"},
 };
 
@@ -66,6 +65,7 @@ int main(int argc, char** argv) {
   commands.push_back(argus::cmd::AddServerCommand(app));
   commands.push_back(argus::cmd::AddSidecarCommand(app));
   commands.push_back(argus::cmd::AddStoreCommand(app));
+  commands.push_back(argus::cmd::AddQueryCommand(app));
   commands.push_back(argus::cmd::AddToolsCommand(app));
   for (const PendingRole& role : kPendingRoles) {
     CLI::App* sub = app.add_subcommand(role.name, role.description);

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "base/hostport.h"
 #include "base/logging.h"
@@ -109,12 +110,20 @@ class HttplibRequest : public Request {
 
 struct Server::Impl {
   httplib::Server svr;
+  std::string route_prefix;  // a regular expression matching the prefix literally
   metrics::CounterVec* requests = nullptr;
   metrics::HistogramVec* durations = nullptr;
 };
 
 Server::Server(metrics::Registry& registry, ServerOptions options)
     : impl_(std::make_unique<Impl>()), registry_(registry) {
+  std::string prefix = options.route_prefix;
+  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  if (!prefix.empty() && prefix.front() != '/') prefix.insert(prefix.begin(), '/');
+  for (char c : prefix) {
+    if (!absl::ascii_isalnum(c) && c != '/' && c != '-' && c != '_') impl_->route_prefix += '\\';
+    impl_->route_prefix += c;
+  }
   impl_->requests = &registry.AddCounterVec("http_requests_total", "Counter of HTTP requests.",
                                             {"handler", "code"});
   impl_->durations = &registry.AddHistogramVec("http_request_duration_seconds",
@@ -171,10 +180,11 @@ void Server::Route(const std::string& method, const std::string& pattern,
     duration.Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   };
+  const std::string full = impl_->route_prefix + pattern;
   if (method == "GET") {
-    impl_->svr.Get(pattern, std::move(wrapped));
+    impl_->svr.Get(full, std::move(wrapped));
   } else {
-    impl_->svr.Post(pattern, std::move(wrapped));
+    impl_->svr.Post(full, std::move(wrapped));
   }
 }
 

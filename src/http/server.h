@@ -56,6 +56,8 @@ struct ServerOptions {
   int read_timeout_seconds = 300;            // as Prometheus's --web.read-timeout default (5m)
   int write_timeout_seconds = 300;
   int keep_alive_timeout_seconds = 30;
+  // Put before every route (--web.route-prefix), e.g. "/thanos"; "" or "/" for none.
+  std::string route_prefix;
 };
 
 // Lifecycle: construct, register routes, Start, ..., Shutdown (or destroy). Routes must all be

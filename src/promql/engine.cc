@@ -105,6 +105,7 @@ absl::StatusOr<QueryResult> Engine::Exec(storage::Queryable& queryable, parser::
   Evaluator ev(q, start, end, instant ? 1 : params.step_ms);
   ASSIGN_OR_RETURN(Value val, ev.Eval(*expr));
   QueryResult result;
+  result.warnings = querier->Warnings();
   if (std::holds_alternative<String>(val)) {
     result.value = std::move(val);
     return result;

@@ -118,6 +118,33 @@ SubqueryTimes TimesOf(const std::vector<const parser::SubqueryExpr*>& path) {
   return t;
 }
 
+// Sets hints[vs].func of every selector below `e` to the innermost function or aggregation
+// enclosing it, "" across a binary operation (Prometheus's extractFuncFromPath).
+void SetSelectFuncs(
+    const Expr& e, const std::string& func,
+    absl::flat_hash_map<const parser::VectorSelector*, storage::SelectHints>& hints) {
+  std::string inner = func;
+  switch (e.kind) {
+    case NodeKind::kVectorSelector: {
+      auto it = hints.find(&As<parser::VectorSelector>(e));
+      if (it != hints.end()) it->second.func = func;
+      return;
+    }
+    case NodeKind::kCall:
+      inner = std::string(As<parser::Call>(e).func->name);
+      break;
+    case NodeKind::kAggregate:
+      inner = parser::OpName(As<parser::AggregateExpr>(e).op);
+      break;
+    case NodeKind::kBinary:
+      inner.clear();
+      break;
+    default:
+      break;
+  }
+  parser::ForEachChild(e, [&](const Expr& child) { SetSelectFuncs(child, inner, hints); });
+}
+
 }  // namespace
 
 void PreprocessExpr(ExprPtr& expr, int64_t start_ms, int64_t end_ms) {
@@ -179,6 +206,7 @@ SelectRanges ComputeSelectRanges(Expr& expr, int64_t start_ms, int64_t end_ms,
   };
   std::vector<const parser::SubqueryExpr*> path;
   Walk(expr, path, fn);
+  SetSelectFuncs(expr, "", out.hints);
   if (out.hints.empty()) out.mint = out.maxt = 0;
   return out;
 }

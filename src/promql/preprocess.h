@@ -19,7 +19,8 @@ void PreprocessExpr(parser::ExprPtr& expr, int64_t start_ms, int64_t end_ms);
 // @ time when evaluated from `eval_time_ms` (the first step of the evaluation that reads them).
 void SetOffsetForAtModifier(int64_t eval_time_ms, parser::Expr& expr);
 
-// The storage range every selector of a query must read, and their union.
+// The storage range every selector of a query must read (with the function it feeds, as
+// SelectHints::func), and their union.
 struct SelectRanges {
   absl::flat_hash_map<const parser::VectorSelector*, storage::SelectHints> hints;
   int64_t mint = 0;

@@ -88,6 +88,10 @@ class SeriesSet {
 struct SelectHints {
   int64_t start = std::numeric_limits<int64_t>::min();  // inclusive, ms
   int64_t end = std::numeric_limits<int64_t>::max();    // inclusive, ms
+  // The function or aggregation the selected series feed ("rate", "sum", ...; "" when none or
+  // behind a binary operation), as Prometheus's hints.Func: the querier's deduplication
+  // treats counters read by rate/increase/irate/resets differently.
+  std::string func;
 };
 
 // Reads a fixed time range of a storage. Thread-safe; must outlive what it returns.
@@ -104,6 +108,9 @@ class Querier {
   // Sorted unique label names among series matching `matchers`.
   virtual absl::StatusOr<std::vector<std::string>> LabelNames(
       const std::vector<labels::Matcher>& matchers) = 0;
+  // What went wrong without failing the calls so far (a remote store that did not answer,
+  // under a partial-response policy), for the API's "warnings". Thread-safe.
+  virtual std::vector<std::string> Warnings() const { return {}; }
 };
 
 // A set of series that can be queried over a time range.

@@ -73,6 +73,7 @@ struct Selection {
   const SourceRef* src;
   SelectParams params;
   absl::StatusOr<std::vector<tsdb::ChunkSeries>> got;
+  std::vector<std::string> warnings;  // the source's own
 };
 
 // Sources selected at once per call: a store gateway's blocks wait on object storage, not on
@@ -96,16 +97,20 @@ absl::StatusOr<SeriesAnswer> SelectSeries(const Store& store, const Request& req
       // Every series: a matcher that matches the empty string selects series without it too.
       local->push_back(*labels::Matcher::Create(labels::MatchType::kRegexMatch, "__name__", ".*"));
     }
-    jobs.push_back({&src,
-                    {req.min_time, req.max_time, *std::move(local), skip_chunks},
-                    absl::UnknownError("not run")});
+    jobs.push_back(
+        {&src,
+         {req.min_time, req.max_time, *std::move(local), skip_chunks, req.abort_on_partial},
+         absl::UnknownError("not run"),
+         {}});
   }
+  for (Selection& job : jobs) job.params.warnings = &job.warnings;
   ParallelFor(jobs.size(), kParallelSelections,
               [&](size_t i) { jobs[i].got = jobs[i].src->source->Select(jobs[i].params, budget); });
 
   SeriesAnswer answer;
   std::vector<std::vector<tsdb::ChunkSeries>> parts;
   for (Selection& job : jobs) {
+    for (std::string& w : job.warnings) answer.warnings.push_back(std::move(w));
     if (!job.got.ok()) {
       RETURN_IF_ERROR(Failed(*job.src, job.got.status(), req, &answer.warnings));
       continue;

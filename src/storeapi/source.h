@@ -26,6 +26,10 @@ struct SelectParams {
   // never empty.
   std::vector<labels::Matcher> matchers;
   bool skip_chunks = false;  // labels only: series with no chunks
+  // For sources that ask further stores (a querier's): the request's partial-response
+  // strategy, and where the failures it turns into warnings go.
+  bool abort_on_partial = false;
+  std::vector<std::string>* warnings = nullptr;
 };
 
 // Thread-safe: a Series call selects several sources at once.

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -66,6 +67,11 @@ struct TsdbStatus {
 // What the endpoints read. Everything must outlive the server; callbacks are thread-safe.
 struct ApiDeps {
   storage::Queryable* queryable = nullptr;
+  // When set, each query, series and label request reads through the Queryable this makes for
+  // it instead (the querier's, after its own parameters: dedup, replicaLabels[],
+  // partial_response); its errors answer bad_data.
+  std::function<absl::StatusOr<std::unique_ptr<storage::Queryable>>(const Request&)>
+      request_queryable;
   promql::Engine* engine = nullptr;
   std::function<absl::Time()> now = absl::Now;  // the default evaluation time
   // The active targets with the metadata of their metrics (of `metric` only, when it is not

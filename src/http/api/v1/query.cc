@@ -48,8 +48,8 @@ absl::Status Evaluate(const ApiDeps& deps, const Request& req, parser::ExprPtr e
     }
     return gone.load();
   };
-  ASSIGN_OR_RETURN(promql::QueryResult r,
-                   deps.engine->Exec(*deps.queryable, std::move(expr), params));
+  ASSIGN_OR_RETURN(RequestQueryable q, QueryableFor(deps, req));
+  ASSIGN_OR_RETURN(promql::QueryResult r, deps.engine->Exec(*q.queryable, std::move(expr), params));
   AppendQueryData(r.value, reply.data);
   reply.warnings = std::move(r.warnings);
   return absl::OkStatus();

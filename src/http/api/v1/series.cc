@@ -67,7 +67,9 @@ absl::Status Series(const ApiDeps& deps, const Request& req, Reply& reply) {
   ASSIGN_OR_RETURN(const Range r, TimeRange(req));
   absl::StatusOr<MatcherSets> sets = ParseMatchers(selectors);
   if (!sets.ok()) return InvalidParam(sets.status(), "match[]");
-  absl::StatusOr<std::unique_ptr<storage::Querier>> q = deps.queryable->NewQuerier(r.start, r.end);
+  ASSIGN_OR_RETURN(RequestQueryable queryable, QueryableFor(deps, req));
+  absl::StatusOr<std::unique_ptr<storage::Querier>> q =
+      queryable.queryable->NewQuerier(r.start, r.end);
   if (!q.ok()) return StorageError(q.status());
   const storage::SelectHints hints{r.start, r.end};
   std::vector<labels::Labels> found;
@@ -76,6 +78,7 @@ absl::Status Series(const ApiDeps& deps, const Request& req, Reply& reply) {
     while (set->Next()) found.push_back(set->At().labels());
     if (!set->status().ok()) return StorageError(set->status());
   }
+  reply.warnings = (*q)->Warnings();
   if (sets->size() > 1) {  // merged, each series once
     std::sort(found.begin(), found.end());
     found.erase(std::unique(found.begin(), found.end()), found.end());
@@ -93,12 +96,15 @@ absl::Status Series(const ApiDeps& deps, const Request& req, Reply& reply) {
 absl::Status LabelNames(const ApiDeps& deps, const Request& req, Reply& reply) {
   ASSIGN_OR_RETURN(const Range r, TimeRange(req));
   ASSIGN_OR_RETURN(const MatcherSets sets, ParseMatchers(req.Params("match[]")));
-  absl::StatusOr<std::unique_ptr<storage::Querier>> q = deps.queryable->NewQuerier(r.start, r.end);
+  ASSIGN_OR_RETURN(RequestQueryable queryable, QueryableFor(deps, req));
+  absl::StatusOr<std::unique_ptr<storage::Querier>> q =
+      queryable.queryable->NewQuerier(r.start, r.end);
   if (!q.ok()) return StorageError(q.status());
   absl::StatusOr<std::vector<std::string>> names =
       Union(sets, [&q](const std::vector<labels::Matcher>& ms) { return (*q)->LabelNames(ms); });
   if (!names.ok()) return StorageError(names.status());
   AppendStringArray(*names, reply.data);
+  reply.warnings = (*q)->Warnings();
   return absl::OkStatus();
 }
 
@@ -109,13 +115,16 @@ absl::Status LabelValues(const ApiDeps& deps, const Request& req, Reply& reply) 
   }
   ASSIGN_OR_RETURN(const Range r, TimeRange(req));
   ASSIGN_OR_RETURN(const MatcherSets sets, ParseMatchers(req.Params("match[]")));
-  absl::StatusOr<std::unique_ptr<storage::Querier>> q = deps.queryable->NewQuerier(r.start, r.end);
+  ASSIGN_OR_RETURN(RequestQueryable queryable, QueryableFor(deps, req));
+  absl::StatusOr<std::unique_ptr<storage::Querier>> q =
+      queryable.queryable->NewQuerier(r.start, r.end);
   if (!q.ok()) return StorageError(q.status());
   absl::StatusOr<std::vector<std::string>> values = Union(
       sets,
       [&q, &name](const std::vector<labels::Matcher>& ms) { return (*q)->LabelValues(name, ms); });
   if (!values.ok()) return StorageError(values.status());
   AppendStringArray(*values, reply.data);
+  reply.warnings = (*q)->Warnings();
   return absl::OkStatus();
 }
 

@@ -1,0 +1,267 @@
+#include "query/fanout.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "base/status.h"
+
+namespace argus::query {
+namespace {
+
+// Series an endpoint may have received ahead of the merge.
+constexpr size_t kQueuedSeries = 256;
+// Series per frame asked of endpoints (stores that predate batching send one per frame).
+constexpr int64_t kBatchSize = 64;
+
+// Whether `set` can hold series the matchers select: every matcher on one of its labels
+// accepts the label's value.
+bool Compatible(const labels::Labels& set, const std::vector<labels::Matcher>& matchers) {
+  for (const labels::Matcher& m : matchers) {
+    if (set.Has(m.name()) && !m.Matches(set.Get(m.name()))) return false;
+  }
+  return true;
+}
+
+labels::Labels Without(const labels::Labels& in, const std::vector<std::string>& names) {
+  std::vector<labels::Label> kept;
+  kept.reserve(in.size());
+  for (const labels::Label& l : in) {
+    if (std::find(names.begin(), names.end(), l.name) == names.end()) kept.push_back(l);
+  }
+  return labels::Labels::FromSorted(std::move(kept));
+}
+
+}  // namespace
+
+std::vector<std::shared_ptr<Endpoint>> EndpointsFor(
+    const std::vector<std::shared_ptr<Endpoint>>& endpoints, int64_t min_time, int64_t max_time,
+    const std::vector<labels::Matcher>& matchers) {
+  std::vector<std::shared_ptr<Endpoint>> out;
+  for (const std::shared_ptr<Endpoint>& e : endpoints) {
+    const storeapi::EndpointInfo info = e->info();
+    if (!info.has_store_api || info.min_time > max_time || info.max_time < min_time) continue;
+    const bool any = info.label_sets.empty() ||
+                     std::any_of(info.label_sets.begin(), info.label_sets.end(),
+                                 [&](const labels::Labels& s) { return Compatible(s, matchers); });
+    if (any) out.push_back(e);
+  }
+  return out;
+}
+
+void MergeInto(tsdb::ChunkSeries from, tsdb::ChunkSeries* into) {
+  into->chunks.insert(into->chunks.end(), from.chunks.begin(), from.chunks.end());
+  std::sort(into->chunks.begin(), into->chunks.end(),
+            [](const tsdb::ChunkView& a, const tsdb::ChunkView& b) {
+              return a.min_time != b.min_time ? a.min_time < b.min_time : a.max_time < b.max_time;
+            });
+  into->chunks.erase(std::unique(into->chunks.begin(), into->chunks.end(),
+                                 [](const tsdb::ChunkView& a, const tsdb::ChunkView& b) {
+                                   return a.min_time == b.min_time && a.max_time == b.max_time &&
+                                          a.data == b.data;
+                                 }),
+                     into->chunks.end());
+  into->keepalive.insert(into->keepalive.end(), std::make_move_iterator(from.keepalive.begin()),
+                         std::make_move_iterator(from.keepalive.end()));
+}
+
+// One endpoint's Series call: a thread receives into a bounded queue the merge takes from.
+class MergedSeries::Stream {
+ public:
+  enum class Got { kSeries, kEnd, kFailed };
+
+  Stream(std::shared_ptr<Endpoint> endpoint, const FanoutRequest& req)
+      : endpoint_(std::move(endpoint)), last_frame_(absl::Now()) {
+    thanos::SeriesRequest wire;
+    wire.set_min_time(req.min_time);
+    wire.set_max_time(req.max_time);
+    storeapi::AppendWireMatchers(req.matchers, wire.mutable_matchers());
+    wire.set_partial_response_strategy(req.partial_response ? thanos::WARN : thanos::ABORT);
+    wire.set_skip_chunks(req.skip_chunks);
+    wire.set_response_batch_size(kBatchSize);
+    if (endpoint_->info().supports_without_replica_labels) {
+      for (const std::string& l : req.without_replica_labels) wire.add_without_replica_labels(l);
+    } else {
+      strip_ = req.without_replica_labels;
+    }
+    call_ = endpoint_->client().Series(wire, req.deadline);
+    thread_ = std::thread([this] { Receive(); });
+  }
+
+  ~Stream() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      closing_ = true;
+    }
+    cv_.notify_all();
+    call_->Cancel();
+    thread_.join();
+  }
+
+  const std::string& address() const { return endpoint_->address(); }
+
+  // The next series, waiting until `deadline` and at most `response_timeout` (unless zero)
+  // after the last frame received. kFailed sets `err`.
+  Got Pop(tsdb::ChunkSeries* out, absl::Status* err, absl::Duration response_timeout,
+          absl::Time deadline) {
+    std::unique_lock<std::mutex> l(mu_);
+    for (;;) {
+      if (!queue_.empty()) {
+        *out = std::move(queue_.front());
+        queue_.pop_front();
+        cv_.notify_all();
+        return Got::kSeries;
+      }
+      if (done_) {
+        if (error_.ok()) return Got::kEnd;
+        *err = error_;
+        return Got::kFailed;
+      }
+      absl::Time until = deadline;
+      const bool limited = response_timeout > absl::ZeroDuration();
+      if (limited) until = std::min(until, last_frame_ + response_timeout);
+      if (absl::Now() >= until) {
+        *err = limited && until < deadline
+                   ? absl::DeadlineExceededError(absl::StrCat(
+                         "failed to receive any data in ", absl::FormatDuration(response_timeout)))
+                   : absl::DeadlineExceededError("query deadline exceeded");
+        l.unlock();
+        call_->Cancel();
+        return Got::kFailed;
+      }
+      cv_.wait_until(l, absl::ToChronoTime(until));
+    }
+  }
+
+  tsdb::ChunkSeries head;
+  bool has_head = false;
+  bool ended = false;
+
+ private:
+  void Receive() {
+    std::vector<tsdb::ChunkSeries> held;  // with labels stripped here: sorted at the end
+    storeapi::SeriesFrame frame;
+    absl::Status status;
+    for (;;) {
+      absl::StatusOr<bool> more = call_->Next(&frame);
+      if (!more.ok() || !*more) {
+        status = more.ok() ? absl::OkStatus() : more.status();
+        break;
+      }
+      std::unique_lock<std::mutex> l(mu_);
+      last_frame_ = absl::Now();
+      if (!frame.warning.empty()) warnings_.push_back(std::move(frame.warning));
+      for (tsdb::ChunkSeries& s : frame.series) {
+        if (!strip_.empty()) {
+          s.labels = Without(s.labels, strip_);
+          held.push_back(std::move(s));
+          continue;
+        }
+        cv_.wait(l, [this] { return queue_.size() < kQueuedSeries || closing_; });
+        if (closing_) return;
+        queue_.push_back(std::move(s));
+        cv_.notify_all();
+      }
+    }
+    std::stable_sort(held.begin(), held.end(),
+                     [](const auto& a, const auto& b) { return a.labels < b.labels; });
+    std::lock_guard<std::mutex> l(mu_);
+    for (tsdb::ChunkSeries& s : held) queue_.push_back(std::move(s));
+    error_ = status;
+    done_ = true;
+    cv_.notify_all();
+  }
+
+ public:
+  // The warning frames received so far, taken.
+  std::vector<std::string> TakeWarnings() {
+    std::lock_guard<std::mutex> l(mu_);
+    return std::move(warnings_);
+  }
+
+ private:
+  std::shared_ptr<Endpoint> endpoint_;
+  std::vector<std::string> strip_;
+  std::unique_ptr<storeapi::SeriesStream> call_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<tsdb::ChunkSeries> queue_;
+  std::vector<std::string> warnings_;
+  absl::Time last_frame_;
+  absl::Status error_;
+  bool done_ = false;
+  bool closing_ = false;
+  std::thread thread_;
+};
+
+MergedSeries::MergedSeries(const std::vector<std::shared_ptr<Endpoint>>& endpoints,
+                           FanoutRequest req, WarningSink warn)
+    : req_(std::move(req)), warn_(std::move(warn)) {
+  streams_.reserve(endpoints.size());
+  for (const std::shared_ptr<Endpoint>& e : endpoints) {
+    streams_.push_back(std::make_unique<Stream>(e, req_));
+  }
+}
+
+MergedSeries::~MergedSeries() {
+  for (auto& s : streams_) {
+    for (std::string& w : s->TakeWarnings()) warn_(absl::StrCat(s->address(), ": ", w));
+  }
+}
+
+bool MergedSeries::FillHeads() {
+  for (auto& s : streams_) {
+    if (s->ended || s->has_head) continue;
+    absl::Status err;
+    const Stream::Got got = s->Pop(&s->head, &err, req_.response_timeout, req_.deadline);
+    if (got != Stream::Got::kSeries) {
+      s->ended = true;
+      for (std::string& w : s->TakeWarnings()) warn_(absl::StrCat(s->address(), ": ", w));
+    }
+    switch (got) {
+      case Stream::Got::kSeries:
+        s->has_head = true;
+        break;
+      case Stream::Got::kEnd:
+        break;
+      case Stream::Got::kFailed:
+        if (!req_.partial_response) {
+          status_ = Annotate(err, absl::StrCat("receive series from ", s->address()));
+          return false;
+        }
+        warn_(absl::StrCat("receive series from ", s->address(), ": ", err.message()));
+        break;
+    }
+  }
+  return true;
+}
+
+bool MergedSeries::Next() {
+  if (!status_.ok() || !FillHeads()) return false;
+  Stream* min = nullptr;
+  for (auto& s : streams_) {
+    if (s->has_head && (min == nullptr || s->head.labels < min->head.labels)) min = s.get();
+  }
+  if (min == nullptr) return false;
+  current_ = std::move(min->head);
+  min->has_head = false;
+  // Every head with the same labels joins it, including further ones of the same stream.
+  for (bool merged = true; merged;) {
+    if (!FillHeads()) return false;
+    merged = false;
+    for (auto& s : streams_) {
+      if (s->has_head && s->head.labels == current_.labels) {
+        MergeInto(std::move(s->head), &current_);
+        s->has_head = false;
+        merged = true;
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace argus::query
