@@ -1,5 +1,6 @@
 #include "query/dedup.h"
 
+#include <algorithm>
 #include <limits>
 #include <utility>
 
@@ -139,15 +140,20 @@ std::unique_ptr<storage::SampleIterator> NewPenaltyIterator(
   return it;
 }
 
-DedupSeries::DedupSeries(tsdb::ChunkSeries series, int64_t mint, int64_t maxt, DedupFunc func,
-                         bool counter)
+DedupSeries::DedupSeries(tsdb::ChunkSeries series,
+                         const std::vector<std::vector<tsdb::ChunkView>>& parts, int64_t mint,
+                         int64_t maxt, DedupFunc func, bool counter)
     : series_(std::move(series)), mint_(mint), maxt_(maxt), counter_(counter) {
   if (func != DedupFunc::kPenalty) return;
-  std::vector<std::vector<tsdb::ChunkView>> chains = SplitOverlapping(series_.chunks);
-  if (chains.size() < 2) return;
-  for (std::vector<tsdb::ChunkView>& chain : chains) {
-    replicas_.push_back(tsdb::ChunkSeries{series_.labels, std::move(chain), {}});
+  for (std::vector<tsdb::ChunkView> part : parts) {
+    std::sort(part.begin(), part.end(), [](const tsdb::ChunkView& a, const tsdb::ChunkView& b) {
+      return a.min_time < b.min_time;
+    });
+    for (std::vector<tsdb::ChunkView>& chain : SplitOverlapping(part)) {
+      replicas_.push_back(tsdb::ChunkSeries{series_.labels, std::move(chain), {}});
+    }
   }
+  if (replicas_.size() < 2) replicas_.clear();
 }
 
 std::unique_ptr<storage::SampleIterator> DedupSeries::Iterator() const {

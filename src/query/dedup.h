@@ -2,8 +2,9 @@
 // a series into one tsdb::ChunkSeries (replica labels removed, identical chunks once); what is
 // left to decide is which samples to keep where the replicas' chunks overlap:
 // - chain: one sample per timestamp, the earliest chunk's (Prometheus's chained merge);
-// - penalty: the chunks are split into chains that do not overlap (one per replica, as far as
-//   the data tells), and the chains are merged pairwise: from the last emitted timestamp lastT,
+// - penalty: each endpoint's chunks (an endpoint usually holds one replica) are split into
+//   chains that do not overlap (Thanos's overlap split, for endpoints that hold several), and
+//   the chains are merged pairwise: from the last emitted timestamp lastT,
 //   each side advances to >= lastT + 1 + its penalty, the side with the earlier sample wins (the
 //   first on ties), the other side's penalty becomes 2 * (t - lastT) (5 s before the first
 //   sample) and the winner's 0. So a replica is followed until it has a gap, without mixing
@@ -37,10 +38,12 @@ std::vector<std::vector<tsdb::ChunkView>> SplitOverlapping(
 std::unique_ptr<storage::SampleIterator> NewPenaltyIterator(
     std::vector<std::unique_ptr<storage::SampleIterator>> replicas, bool counter);
 
-// A series of the querier: `series`' samples in [mint, maxt], deduplicated by `func`.
+// A series of the querier: `series`' samples in [mint, maxt], deduplicated by `func`; `parts`
+// are its chunks by the endpoint they came from (MergedSeries::parts).
 class DedupSeries final : public storage::Series {
  public:
-  DedupSeries(tsdb::ChunkSeries series, int64_t mint, int64_t maxt, DedupFunc func, bool counter);
+  DedupSeries(tsdb::ChunkSeries series, const std::vector<std::vector<tsdb::ChunkView>>& parts,
+              int64_t mint, int64_t maxt, DedupFunc func, bool counter);
   const labels::Labels& labels() const override { return series_.labels; }
   std::unique_ptr<storage::SampleIterator> Iterator() const override;
 

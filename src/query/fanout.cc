@@ -242,24 +242,35 @@ bool MergedSeries::FillHeads() {
 
 bool MergedSeries::Next() {
   if (!status_.ok() || !FillHeads()) return false;
-  Stream* min = nullptr;
-  for (auto& s : streams_) {
-    if (s->has_head && (min == nullptr || s->head.labels < min->head.labels)) min = s.get();
+  size_t min = streams_.size();
+  for (size_t i = 0; i < streams_.size(); ++i) {
+    if (streams_[i]->has_head &&
+        (min == streams_.size() || streams_[i]->head.labels < streams_[min]->head.labels)) {
+      min = i;
+    }
   }
-  if (min == nullptr) return false;
-  current_ = std::move(min->head);
-  min->has_head = false;
+  if (min == streams_.size()) return false;
+  current_ = std::move(streams_[min]->head);
+  streams_[min]->has_head = false;
+  std::vector<std::vector<tsdb::ChunkView>> by_stream(streams_.size());
+  by_stream[min] = current_.chunks;
   // Every head with the same labels joins it, including further ones of the same stream.
   for (bool merged = true; merged;) {
     if (!FillHeads()) return false;
     merged = false;
-    for (auto& s : streams_) {
-      if (s->has_head && s->head.labels == current_.labels) {
-        MergeInto(std::move(s->head), &current_);
-        s->has_head = false;
-        merged = true;
-      }
+    for (size_t i = 0; i < streams_.size(); ++i) {
+      Stream& s = *streams_[i];
+      if (!s.has_head || s.head.labels != current_.labels) continue;
+      by_stream[i].insert(by_stream[i].end(), s.head.chunks.begin(), s.head.chunks.end());
+      MergeInto(std::move(s.head), &current_);
+      s.has_head = false;
+      merged = true;
     }
+  }
+  // In endpoint order, so ties between replicas go the same way every time.
+  parts_.clear();
+  for (std::vector<tsdb::ChunkView>& part : by_stream) {
+    if (!part.empty()) parts_.push_back(std::move(part));
   }
   return true;
 }

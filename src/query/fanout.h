@@ -57,6 +57,10 @@ class MergedSeries {
   bool Next();
   // REQUIRES: Next() returned true. Valid until the next Next().
   const tsdb::ChunkSeries& At() const { return current_; }
+  // At()'s chunks by the endpoint they came from, in endpoint order: the replicas that became
+  // one series when their replica labels went stay apart here (each endpoint usually holds one
+  // replica).
+  const std::vector<std::vector<tsdb::ChunkView>>& parts() const { return parts_; }
   // An endpoint's failure under ABORT (prefixed with its address), or the deadline.
   absl::Status status() const { return status_; }
 
@@ -69,6 +73,7 @@ class MergedSeries {
   WarningSink warn_;
   std::vector<std::unique_ptr<Stream>> streams_;
   tsdb::ChunkSeries current_;
+  std::vector<std::vector<tsdb::ChunkView>> parts_;
   absl::Status status_;
 };
 
