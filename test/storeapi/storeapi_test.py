@@ -1,6 +1,7 @@
 """The StoreAPI over gRPC, end to end, as a Thanos querier would call it: `argus server`
 (its own TSDB), `argus sidecar` next to a real Prometheus 2.42 (remote read) and
-`argus store` over a bucket, all holding the same blocks made by the real promtool. A Python client built from the project's .proto files calls Info, Series (every matcher type, time
+`argus store` over a bucket, and `argus query` stacked over the server and the store gateway,
+all holding the same blocks made by the real promtool. A Python client built from the project's .proto files calls Info, Series (every matcher type, time
 trimming, skip_chunks, batching, external-label matchers, replica-label removal, limits),
 LabelNames and LabelValues, decodes every chunk with its own XOR decoder, and must get exactly
 the samples `promtool tsdb dump` shows. Run: ARGUS_BIN=... /usr/bin/python3 -m unittest
@@ -102,6 +103,15 @@ def start_everything():
                "--grpc-address", "127.0.0.1:%d" % store_grpc], "store")
     wait_http("http://127.0.0.1:%d/-/ready" % store_http, proc=p)
     STATE["store"] = "127.0.0.1:%d" % store_grpc
+
+    # `argus query` over the server and the store gateway, which hold the same blocks: its
+    # own StoreAPI must answer each series once, identical chunks merged.
+    query_http, query_grpc = free_port(), free_port()
+    p = start([ARGUS, "query", "--endpoint", STATE["server"], "--endpoint", STATE["store"],
+               "--http-address", "127.0.0.1:%d" % query_http,
+               "--grpc-address", "127.0.0.1:%d" % query_grpc], "query")
+    wait_http("http://127.0.0.1:%d/-/ready" % query_http, proc=p)
+    STATE["query"] = "127.0.0.1:%d" % query_grpc
 
 
 def tearDownModule():
@@ -295,6 +305,11 @@ class TlsAndLimitsTest(unittest.TestCase):
 class StoreGatewayTest(StoreApiContract, unittest.TestCase):
     endpoint = "store"
     component = "store"
+
+
+class QuerierTest(StoreApiContract, unittest.TestCase):
+    endpoint = "query"
+    component = "query"
 
 
 if __name__ == "__main__":
