@@ -75,7 +75,7 @@ class MergedSeries::Stream {
   enum class Got { kSeries, kEnd, kFailed };
 
   Stream(std::shared_ptr<Endpoint> endpoint, const FanoutRequest& req)
-      : endpoint_(std::move(endpoint)), last_frame_(absl::Now()) {
+      : endpoint_(std::move(endpoint)), reading_since_(absl::Now()) {
     thanos::SeriesRequest wire;
     wire.set_min_time(req.min_time);
     wire.set_max_time(req.max_time);
@@ -105,7 +105,7 @@ class MergedSeries::Stream {
   const std::string& address() const { return endpoint_->address(); }
 
   // The next series, waiting until `deadline` and at most `response_timeout` (unless zero)
-  // after the last frame received. kFailed sets `err`.
+  // after the endpoint was last asked for a frame. kFailed sets `err`.
   Got Pop(tsdb::ChunkSeries* out, absl::Status* err, absl::Duration response_timeout,
           absl::Time deadline) {
     std::unique_lock<std::mutex> l(mu_);
@@ -123,7 +123,7 @@ class MergedSeries::Stream {
       }
       absl::Time until = deadline;
       const bool limited = response_timeout > absl::ZeroDuration();
-      if (limited) until = std::min(until, last_frame_ + response_timeout);
+      if (limited) until = std::min(until, reading_since_ + response_timeout);
       if (absl::Now() >= until) {
         *err = limited && until < deadline
                    ? absl::DeadlineExceededError(absl::StrCat(
@@ -147,13 +147,17 @@ class MergedSeries::Stream {
     storeapi::SeriesFrame frame;
     absl::Status status;
     for (;;) {
+      {
+        // The endpoint is waited on from here: the response timeout counts from now.
+        std::lock_guard<std::mutex> l(mu_);
+        reading_since_ = absl::Now();
+      }
       absl::StatusOr<bool> more = call_->Next(&frame);
       if (!more.ok() || !*more) {
         status = more.ok() ? absl::OkStatus() : more.status();
         break;
       }
       std::unique_lock<std::mutex> l(mu_);
-      last_frame_ = absl::Now();
       if (!frame.warning.empty()) warnings_.push_back(std::move(frame.warning));
       for (tsdb::ChunkSeries& s : frame.series) {
         if (!strip_.empty()) {
@@ -191,7 +195,7 @@ class MergedSeries::Stream {
   std::condition_variable cv_;
   std::deque<tsdb::ChunkSeries> queue_;
   std::vector<std::string> warnings_;
-  absl::Time last_frame_;
+  absl::Time reading_since_;  // when the current read began
   absl::Status error_;
   bool done_ = false;
   bool closing_ = false;
