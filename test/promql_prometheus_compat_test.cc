@@ -19,91 +19,32 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <future>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/strip.h"
 #include "gtest/gtest.h"
 #include "promql_compat/compare.h"
 #include "promql_compat/data_gen.h"
+#include "promql_compat/differential.h"
 #include "util/process.h"
 
 namespace argus::testing {
 namespace {
 
+using promql_compat::Ask;
 using promql_compat::CompareResponses;
 using promql_compat::Diff;
+using promql_compat::Form;
 using promql_compat::Response;
+using promql_compat::Seconds;
 
 constexpr char kPrometheus[] = "/usr/bin/prometheus";
 constexpr int64_t kStartMs = 1699999200000;  // a 2 h boundary: blocks start on it
 constexpr int64_t kDurationMs = 4 * 3600 * 1000;
-
-// A Prometheus API time: unix seconds with the milliseconds as decimals.
-std::string Seconds(int64_t ms) {
-  return ms % 1000 == 0 ? absl::StrCat(ms / 1000)
-                        : absl::StrFormat("%d.%03d", ms / 1000, ms % 1000);
-}
-
-// One way of asking a query: the endpoint and its parameters besides `query`.
-struct Form {
-  std::string name;
-  std::string endpoint;
-  std::string params;
-  bool post = false;
-};
-
-std::vector<Form> Forms() {
-  const auto instant = [](const std::string& name, int64_t ms) {
-    return Form{name, "/api/v1/query", "time=" + Seconds(ms)};
-  };
-  return {
-      instant("instant@start+45s", kStartMs + 45000),
-      instant("instant@mid", kStartMs + 5833123),
-      instant("instant@sparse-gap", kStartMs + promql_compat::kSparseGapStartMs + 917500),
-      instant("instant@end+3m", kStartMs + kDurationMs + 180250),
-      // The last whole-minute samples are exactly one lookback delta (5m) old.
-      instant("instant@end+5m", kStartMs + kDurationMs + 300000),
-      Form{"range/60s-aligned", "/api/v1/query_range",
-           absl::StrCat("start=", Seconds(kStartMs - 300000),
-                        "&end=", Seconds(kStartMs + kDurationMs + 600000), "&step=60")},
-      Form{"range/37s-unaligned-post", "/api/v1/query_range",
-           absl::StrCat("start=", Seconds(kStartMs + 17300),
-                        "&end=", Seconds(kStartMs + 2 * 3600000 + 41000), "&step=37s"),
-           true},
-      Form{"range/single-step", "/api/v1/query_range",
-           absl::StrCat("start=", Seconds(kStartMs + 3600000), "&end=", Seconds(kStartMs + 3600000),
-                        "&step=15s")},
-  };
-}
-
-// Asks `query` in `form` (an empty query: form.params alone).
-Response Ask(int port, const Form& form, const std::string& query) {
-  Response r;
-  const std::string params =
-      query.empty() ? form.params : absl::StrCat("query=", UrlEncode(query), "&", form.params);
-  r.code = form.post ? HttpPost(port, form.endpoint, params, &r.body)
-                     : HttpGet(port, form.endpoint + "?" + params, &r.body);
-  return r;
-}
-
-// The queries of the corpus: one per line; blank lines and lines starting with '#' skipped.
-std::vector<std::string> LoadCorpus() {
-  std::ifstream in(std::string(PROMQL_COMPAT_DIR) + "/queries.txt");
-  std::vector<std::string> out;
-  for (std::string line; std::getline(in, line);) {
-    absl::string_view q = absl::StripAsciiWhitespace(line);
-    if (!q.empty() && q[0] != '#') out.emplace_back(q);
-  }
-  return out;
-}
 
 // Prometheus and the server under test on copies of the same blocks.
 class PromqlCompatTest : public ::testing::Test {
@@ -166,40 +107,16 @@ std::unique_ptr<Child> PromqlCompatTest::prom_, PromqlCompatTest::argus_;
 int PromqlCompatTest::prom_port_ = 0, PromqlCompatTest::argus_port_ = 0;
 
 TEST_F(PromqlCompatTest, QueriesMatchPrometheus) {
-  const std::vector<std::string> corpus = LoadCorpus();
+  const std::vector<std::string> corpus = promql_compat::LoadCorpus();
   ASSERT_GE(corpus.size(), 300u);
   const char* filter = std::getenv("PROMQL_COMPAT_FILTER");
-  int passed = 0, failed = 0, nonempty = 0, asked = 0;
-  std::map<std::string, int> kinds;
-  for (const std::string& query : corpus) {
-    if (filter != nullptr && query.find(filter) == std::string::npos) continue;
-    for (const Form& form : Forms()) {
-      // Both servers at once: the slower (sanitized) one sets the pace.
-      auto theirs = std::async(std::launch::async, [&] { return Ask(prom_port_, form, query); });
-      const Response ours = Ask(argus_port_, form, query);
-      const Response want = theirs.get();
-      ++asked;
-      nonempty += want.code == 200 && want.body.find("\"result\":[]") == std::string::npos;
-      const Diff d = CompareResponses(
-          want, ours, promql_compat::IsOrderedQuery(query) && form.endpoint == "/api/v1/query");
-      if (d.ok()) {
-        ++passed;
-        continue;
-      }
-      ++failed;
-      ++kinds[d.kind];
-      std::cout << "FAIL [" << d.kind << "] " << form.name << ": " << query << "\n" << d.text;
-    }
-  }
-  std::string by_kind;
-  for (const auto& [kind, n] : kinds)
-    absl::StrAppend(&by_kind, by_kind.empty() ? "" : ", ", kind, ": ", n);
-  std::cout << passed << " passed, " << failed << " failed"
-            << (by_kind.empty() ? "" : " (" + by_kind + ")") << "\n";
-  EXPECT_EQ(failed, 0) << passed << " passed, " << failed << " failed (differences above)";
+  const promql_compat::Tally t = promql_compat::CompareAll(
+      corpus, promql_compat::Forms(kStartMs, kDurationMs), filter != nullptr ? filter : "",
+      prom_port_, argus_port_, std::cout);
+  EXPECT_EQ(t.failed, 0) << t.passed << " passed, " << t.failed << " failed (differences above)";
   // The corpus must mostly produce data, or agreeing would prove little.
-  EXPECT_GT(nonempty * 2, asked) << "only " << nonempty << " of " << asked
-                                 << " answers from Prometheus were non-empty";
+  EXPECT_GT(t.nonempty * 2, t.asked)
+      << "only " << t.nonempty << " of " << t.asked << " answers from Prometheus were non-empty";
 }
 
 TEST_F(PromqlCompatTest, ParameterFormsAndErrorsMatch) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
@@ -78,7 +79,24 @@ int main(int argc, char** argv) {
                         }});
   }
 
-  CLI11_PARSE(app, argc, argv);
+  // "--name=" gives an option the empty value, as Go's flag packages read it; CLI11 would take
+  // the next argument instead, so it gets the empty value as an argument of its own.
+  std::vector<std::string> args;
+  for (int i = argc - 1; i >= 1; --i) {
+    const std::string a = argv[i];
+    if (a.size() > 3 && absl::StartsWith(a, "--") && a.back() == '=' &&
+        a.find('=') == a.size() - 1) {
+      args.push_back("");
+      args.push_back(a.substr(0, a.size() - 1));
+    } else {
+      args.push_back(a);
+    }
+  }
+  try {
+    app.parse(args);  // CLI11 takes a vector in reverse order
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
 
   if (absl::Status s = argus::log::Configure(log_level, log_format); !s.ok()) {
     std::cerr << "argus: " << s.message() << "\n";

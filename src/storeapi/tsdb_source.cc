@@ -4,6 +4,7 @@
 #include <limits>
 #include <memory>
 
+#include "absl/time/clock.h"
 #include "base/status.h"
 
 namespace argus::storeapi {
@@ -34,7 +35,7 @@ int64_t TsdbSource::MinTime() const {
   int64_t min = std::numeric_limits<int64_t>::max();
   for (const tsdb::block::BlockMeta& m : db_->Blocks()) min = std::min(min, m.min_time);
   if (!db_->head().empty()) min = std::min(min, db_->head().min_time());
-  return min;
+  return min == std::numeric_limits<int64_t>::max() ? absl::ToUnixMillis(absl::Now()) : min;
 }
 
 }  // namespace argus::storeapi

@@ -24,7 +24,8 @@ class TsdbSource : public SeriesSource {
       const std::string& name, int64_t min_time, int64_t max_time,
       const std::vector<labels::Matcher>& matchers) override;
 
-  // The oldest time the TSDB holds (blocks and head); INT64_MAX when it is empty.
+  // The oldest time the TSDB holds (blocks and head); the present when it is empty, since
+  // its data starts arriving then (so a querier asks it about the present at once).
   int64_t MinTime() const;
 
  private:

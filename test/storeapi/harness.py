@@ -1,6 +1,7 @@
 """What the StoreAPI tests share: ports, readiness, child processes, certificates and the
 test data."""
 
+import json
 import os
 import random
 import shutil
@@ -9,6 +10,7 @@ import subprocess
 import tempfile
 import time
 import unittest
+import urllib.error
 import urllib.request
 
 ARGUS = os.environ.get("ARGUS_BIN", "")
@@ -34,6 +36,22 @@ def wait_http(url, timeout=60, proc=None):
             pass
         time.sleep(0.2)
     raise AssertionError("%s not ready in %ds" % (url, timeout))
+
+
+def get_json(url, timeout=30):
+    """(HTTP status, decoded JSON body) of a GET; error statuses are returned, not raised."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        with e:
+            return e.code, json.loads(e.read())
+
+
+def write_file(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+    return path
 
 
 def start(state, args, name):
