@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <limits>
+#include <tuple>
 #include <utility>
+
+#include "absl/container/flat_hash_set.h"
 
 namespace argus::query {
 namespace {
@@ -106,7 +109,50 @@ class Penalty final : public Replica {
   int64_t pen_a_ = 0, pen_b_ = 0;
 };
 
+bool ByMinTime(const tsdb::ChunkView& a, const tsdb::ChunkView& b) {
+  return a.min_time < b.min_time;
+}
+
+// Whether a chunk of `a` overlaps one of `b` in time (both sorted by min_time).
+bool Overlap(const std::vector<tsdb::ChunkView>& a, const std::vector<tsdb::ChunkView>& b) {
+  size_t i = 0, j = 0;
+  int64_t a_end = std::numeric_limits<int64_t>::min(), b_end = a_end;  // furthest max so far
+  while (i < a.size() || j < b.size()) {
+    if (j == b.size() || (i < a.size() && a[i].min_time <= b[j].min_time)) {
+      if (a[i].min_time <= b_end) return true;
+      a_end = std::max(a_end, a[i++].max_time);
+    } else {
+      if (b[j].min_time <= a_end) return true;
+      b_end = std::max(b_end, b[j++].max_time);
+    }
+  }
+  return false;
+}
+
 }  // namespace
+
+std::vector<std::vector<tsdb::ChunkView>> GroupReplicas(
+    const std::vector<std::vector<tsdb::ChunkView>>& parts) {
+  absl::flat_hash_set<std::tuple<int64_t, int64_t, absl::string_view>> seen;
+  std::vector<std::vector<tsdb::ChunkView>> groups;
+  for (const std::vector<tsdb::ChunkView>& part : parts) {
+    std::vector<tsdb::ChunkView> fresh;
+    for (const tsdb::ChunkView& c : part) {
+      if (seen.insert({c.min_time, c.max_time, c.data}).second) fresh.push_back(c);
+    }
+    if (fresh.empty()) continue;
+    std::sort(fresh.begin(), fresh.end(), ByMinTime);
+    auto fits = std::find_if(groups.begin(), groups.end(),
+                             [&](const auto& g) { return !Overlap(g, fresh); });
+    if (fits == groups.end()) {
+      groups.push_back(std::move(fresh));
+      continue;
+    }
+    fits->insert(fits->end(), fresh.begin(), fresh.end());
+    std::sort(fits->begin(), fits->end(), ByMinTime);
+  }
+  return groups;
+}
 
 bool IsCounterFunc(absl::string_view func) {
   return func == "rate" || func == "increase" || func == "irate" || func == "resets";
@@ -145,11 +191,8 @@ DedupSeries::DedupSeries(tsdb::ChunkSeries series,
                          int64_t maxt, DedupFunc func, bool counter)
     : series_(std::move(series)), mint_(mint), maxt_(maxt), counter_(counter) {
   if (func != DedupFunc::kPenalty) return;
-  for (std::vector<tsdb::ChunkView> part : parts) {
-    std::sort(part.begin(), part.end(), [](const tsdb::ChunkView& a, const tsdb::ChunkView& b) {
-      return a.min_time < b.min_time;
-    });
-    for (std::vector<tsdb::ChunkView>& chain : SplitOverlapping(part)) {
+  for (std::vector<tsdb::ChunkView>& group : GroupReplicas(parts)) {
+    for (std::vector<tsdb::ChunkView>& chain : SplitOverlapping(group)) {
       replicas_.push_back(tsdb::ChunkSeries{series_.labels, std::move(chain), {}});
     }
   }

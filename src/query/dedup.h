@@ -2,14 +2,14 @@
 // a series into one tsdb::ChunkSeries (replica labels removed, identical chunks once); what is
 // left to decide is which samples to keep where the replicas' chunks overlap:
 // - chain: one sample per timestamp, the earliest chunk's (Prometheus's chained merge);
-// - penalty: each endpoint's chunks (an endpoint usually holds one replica) are split into
-//   chains that do not overlap (Thanos's overlap split, for endpoints that hold several), and
-//   the chains are merged pairwise: from the last emitted timestamp lastT,
-//   each side advances to >= lastT + 1 + its penalty, the side with the earlier sample wins (the
-//   first on ties), the other side's penalty becomes 2 * (t - lastT) (5 s before the first
-//   sample) and the winner's 0. So a replica is followed until it has a gap, without mixing
-//   two replicas' samples closer together than their own interval. For counters read by rate,
-//   increase, irate or resets, switching to a replica whose counter is lower adds the
+// - penalty: the replicas are told apart by endpoint (GroupReplicas) and each is split into
+//   chains that do not overlap (Thanos's overlap split, for an endpoint that holds several
+//   replicas, such as a store gateway), and the chains are merged pairwise: from the last emitted
+//   timestamp lastT, each side advances to >= lastT + 1 + its penalty, the side with the earlier
+//   sample wins (the first on ties), the other side's penalty becomes 2 * (t - lastT) (5 s before
+//   the first sample) and the winner's 0. So a replica is followed until it has a gap, without
+//   mixing two replicas' samples closer together than their own interval. For counters read by
+//   rate, increase, irate or resets, switching to a replica whose counter is lower adds the
 //   difference from then on, so the merged counter never drops (Thanos's counter adjustment).
 #pragma once
 
@@ -33,8 +33,17 @@ bool IsCounterFunc(absl::string_view func);
 std::vector<std::vector<tsdb::ChunkView>> SplitOverlapping(
     const std::vector<tsdb::ChunkView>& chunks);
 
-// Merges `a` and `b` (iterators over one replica each, positioned before their first sample)
-// by the penalty algorithm; with `counter`, applies the counter adjustment.
+// The replicas in `parts` (a series' chunks by the endpoint they came from, in endpoint order):
+// chunks identical to one seen before (the same block through a sidecar and a store gateway)
+// are dropped; then each endpoint's chunks join the first group they do not overlap in time
+// (the same replica's old blocks from a store gateway and its recent data from a sidecar are
+// one replica), or make a group of their own (another replica). Groups sorted by min_time.
+std::vector<std::vector<tsdb::ChunkView>> GroupReplicas(
+    const std::vector<std::vector<tsdb::ChunkView>>& parts);
+
+// Merges `replicas` (iterators over one replica each, positioned before their first sample) by
+// the penalty algorithm, pairwise in order (the first wins ties); with `counter`, applies the
+// counter adjustment.
 std::unique_ptr<storage::SampleIterator> NewPenaltyIterator(
     std::vector<std::unique_ptr<storage::SampleIterator>> replicas, bool counter);
 

@@ -78,6 +78,25 @@ TEST(PenaltyTest, OneEndpointHoldingTwoReplicasIsSplitByOverlap) {
               ::testing::ElementsAre(S{0, 1}, S{10 * kS, 2}, S{20 * kS, 3}, S{30 * kS, 4}));
 }
 
+TEST(GroupReplicasTest, OneReplicaThroughSidecarAndStoreIsOneGroup) {
+  const std::string x = "x", y = "y", h = "h", z = "z";
+  const tsdb::ChunkView block1{0, 99, x}, block2{100, 199, y}, head{200, 250, h};
+  // The store gateway has the uploaded blocks, the sidecar the same blocks and its head.
+  auto groups = GroupReplicas({{block1, block2}, {block1, block2, head}});
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_EQ(groups[0].size(), 3u);
+  // In the other order too.
+  groups = GroupReplicas({{block1, block2, head}, {block1, block2}});
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_EQ(groups[0].size(), 3u);
+  // A second replica overlaps the first: a group of its own.
+  const tsdb::ChunkView other{3, 150, z};
+  groups = GroupReplicas({{block1, block2}, {other}, {head}});
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[0].size(), 3u);  // the head joins the first group it does not overlap
+  EXPECT_EQ(groups[1].size(), 1u);
+}
+
 TEST(SplitOverlappingTest, ChunksGoToTheFirstChainTheyFollow) {
   const std::string d = "x";
   const std::vector<tsdb::ChunkView> in = {{0, 10, d},  {5, 15, d},  {11, 20, d},
@@ -105,8 +124,10 @@ TEST(PenaltyTest, FollowsOneReplicaAndSwitchesOnlyAtAGap) {
 
 TEST(PenaltyTest, CounterAdjustmentKeepsTheCounterFromDropping) {
   const Samples a = {{0, 100}, {10 * kS, 110}, {20 * kS, 120}};
-  const Samples b = {{25 * kS, 50}, {35 * kS, 60}, {45 * kS, 70}, {55 * kS, 80}};
-  // b joins at 45 s (the penalty skips 25 s and 35 s) 50 below a's last value: raised by 50.
+  const Samples b = {{5 * kS, 40},  {15 * kS, 45}, {25 * kS, 50},
+                     {35 * kS, 60}, {45 * kS, 70}, {55 * kS, 80}};
+  // b takes over at 45 s (its penalty skips 25 s and 35 s) 50 below a's last value: raised
+  // by 50.
   EXPECT_THAT(Dedup(a, b, DedupFunc::kPenalty, true),
               ::testing::ElementsAre(S{0, 100}, S{10 * kS, 110}, S{20 * kS, 120}, S{45 * kS, 120},
                                      S{55 * kS, 130}));
