@@ -129,6 +129,16 @@ bool Overlap(const std::vector<tsdb::ChunkView>& a, const std::vector<tsdb::Chun
   return false;
 }
 
+// Whether chunks (sorted by min_time) overlap one another.
+bool OverlapsItself(const std::vector<tsdb::ChunkView>& chunks) {
+  int64_t end = std::numeric_limits<int64_t>::min();
+  for (const tsdb::ChunkView& c : chunks) {
+    if (c.min_time <= end) return true;
+    end = std::max(end, c.max_time);
+  }
+  return false;
+}
+
 }  // namespace
 
 std::vector<std::vector<tsdb::ChunkView>> GroupReplicas(
@@ -191,7 +201,9 @@ DedupSeries::DedupSeries(tsdb::ChunkSeries series,
                          int64_t maxt, DedupFunc func, bool counter)
     : series_(std::move(series)), mint_(mint), maxt_(maxt), counter_(counter) {
   if (func != DedupFunc::kPenalty) return;
-  for (std::vector<tsdb::ChunkView>& group : GroupReplicas(parts)) {
+  if (parts.size() < 2 && !OverlapsItself(series_.chunks)) return;  // one replica
+  for (std::vector<tsdb::ChunkView>& group : GroupReplicas(
+           parts.empty() ? std::vector<std::vector<tsdb::ChunkView>>{series_.chunks} : parts)) {
     for (std::vector<tsdb::ChunkView>& chain : SplitOverlapping(group)) {
       replicas_.push_back(tsdb::ChunkSeries{series_.labels, std::move(chain), {}});
     }

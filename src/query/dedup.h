@@ -48,7 +48,7 @@ std::unique_ptr<storage::SampleIterator> NewPenaltyIterator(
     std::vector<std::unique_ptr<storage::SampleIterator>> replicas, bool counter);
 
 // A series of the querier: `series`' samples in [mint, maxt], deduplicated by `func`; `parts`
-// are its chunks by the endpoint they came from (MergedSeries::parts).
+// are its chunks by the endpoint they came from (MergedSeries::parts; empty: one endpoint).
 class DedupSeries final : public storage::Series {
  public:
   DedupSeries(tsdb::ChunkSeries series, const std::vector<std::vector<tsdb::ChunkView>>& parts,

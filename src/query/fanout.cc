@@ -74,7 +74,9 @@ class MergedSeries::Stream {
  public:
   enum class Got { kSeries, kEnd, kFailed };
 
-  Stream(std::shared_ptr<Endpoint> endpoint, const FanoutRequest& req)
+  // Receives on a thread of its own when `threaded`, else in Pop (one endpoint and no response
+  // timeout: nothing to overlap with, and no hand-off to pay for).
+  Stream(std::shared_ptr<Endpoint> endpoint, const FanoutRequest& req, bool threaded)
       : endpoint_(std::move(endpoint)), reading_since_(absl::Now()) {
     thanos::SeriesRequest wire;
     wire.set_min_time(req.min_time);
@@ -89,7 +91,7 @@ class MergedSeries::Stream {
       strip_ = req.without_replica_labels;
     }
     call_ = endpoint_->client().Series(wire, req.deadline);
-    thread_ = std::thread([this] { Receive(); });
+    if (threaded) thread_ = std::thread([this] { Receive(); });
   }
 
   ~Stream() {
@@ -97,44 +99,53 @@ class MergedSeries::Stream {
       std::lock_guard<std::mutex> l(mu_);
       closing_ = true;
     }
-    cv_.notify_all();
+    room_cv_.notify_all();
     call_->Cancel();
-    thread_.join();
+    if (thread_.joinable()) thread_.join();
   }
 
   const std::string& address() const { return endpoint_->address(); }
 
   // The next series, waiting until `deadline` and at most `response_timeout` (unless zero)
-  // after the endpoint was last asked for a frame. kFailed sets `err`.
+  // after the endpoint was last asked for a frame. kFailed sets `err`. Takes all the received
+  // series at once, so the receiving thread is met once per batch, not per series.
   Got Pop(tsdb::ChunkSeries* out, absl::Status* err, absl::Duration response_timeout,
           absl::Time deadline) {
-    std::unique_lock<std::mutex> l(mu_);
-    for (;;) {
-      if (!queue_.empty()) {
-        *out = std::move(queue_.front());
-        queue_.pop_front();
-        cv_.notify_all();
-        return Got::kSeries;
+    if (!thread_.joinable()) return PopInline(out, err);
+    if (taken_.empty()) {
+      std::unique_lock<std::mutex> l(mu_);
+      for (;;) {
+        if (!queue_.empty()) {
+          taken_.swap(queue_);
+          room_cv_.notify_one();
+          break;
+        }
+        if (done_) {
+          if (error_.ok()) return Got::kEnd;
+          *err = error_;
+          return Got::kFailed;
+        }
+        absl::Time until = deadline;
+        const bool limited = response_timeout > absl::ZeroDuration();
+        if (limited) until = std::min(until, reading_since_ + response_timeout);
+        if (absl::Now() >= until) {
+          *err =
+              limited && until < deadline
+                  ? absl::DeadlineExceededError(absl::StrCat(
+                        "failed to receive any data in ", absl::FormatDuration(response_timeout)))
+                  : absl::DeadlineExceededError("query deadline exceeded");
+          l.unlock();
+          call_->Cancel();
+          return Got::kFailed;
+        }
+        waiting_ = true;
+        data_cv_.wait_until(l, absl::ToChronoTime(until));
+        waiting_ = false;
       }
-      if (done_) {
-        if (error_.ok()) return Got::kEnd;
-        *err = error_;
-        return Got::kFailed;
-      }
-      absl::Time until = deadline;
-      const bool limited = response_timeout > absl::ZeroDuration();
-      if (limited) until = std::min(until, reading_since_ + response_timeout);
-      if (absl::Now() >= until) {
-        *err = limited && until < deadline
-                   ? absl::DeadlineExceededError(absl::StrCat(
-                         "failed to receive any data in ", absl::FormatDuration(response_timeout)))
-                   : absl::DeadlineExceededError("query deadline exceeded");
-        l.unlock();
-        call_->Cancel();
-        return Got::kFailed;
-      }
-      cv_.wait_until(l, absl::ToChronoTime(until));
     }
+    *out = std::move(taken_.front());
+    taken_.pop_front();
+    return Got::kSeries;
   }
 
   tsdb::ChunkSeries head;
@@ -142,6 +153,49 @@ class MergedSeries::Stream {
   bool ended = false;
 
  private:
+  // Series whose replica labels are removed here leave `series` for `held`: their order
+  // changes, so they are sorted once all have come.
+  void Hold(std::vector<tsdb::ChunkSeries>* series, std::vector<tsdb::ChunkSeries>* held) {
+    if (strip_.empty()) return;
+    for (tsdb::ChunkSeries& s : *series) {
+      s.labels = Without(s.labels, strip_);
+      held->push_back(std::move(s));
+    }
+    series->clear();
+  }
+  static void SortHeld(std::vector<tsdb::ChunkSeries>* held) {
+    std::stable_sort(held->begin(), held->end(),
+                     [](const auto& a, const auto& b) { return a.labels < b.labels; });
+  }
+
+  Got PopInline(tsdb::ChunkSeries* out, absl::Status* err) {
+    while (taken_.empty() && !done_) {
+      storeapi::SeriesFrame frame;
+      absl::StatusOr<bool> more = call_->Next(&frame);
+      if (!more.ok() || !*more) {
+        error_ = more.ok() ? absl::OkStatus() : more.status();
+        done_ = true;
+        SortHeld(&held_);
+        for (tsdb::ChunkSeries& s : held_) taken_.push_back(std::move(s));
+        break;
+      }
+      Hold(&frame.series, &held_);
+      if (!frame.warning.empty()) {
+        std::lock_guard<std::mutex> l(mu_);
+        warnings_.push_back(std::move(frame.warning));
+      }
+      for (tsdb::ChunkSeries& s : frame.series) taken_.push_back(std::move(s));
+    }
+    if (taken_.empty()) {
+      if (error_.ok()) return Got::kEnd;
+      *err = error_;
+      return Got::kFailed;
+    }
+    *out = std::move(taken_.front());
+    taken_.pop_front();
+    return Got::kSeries;
+  }
+
   void Receive() {
     std::vector<tsdb::ChunkSeries> held;  // with labels stripped here: sorted at the end
     storeapi::SeriesFrame frame;
@@ -157,27 +211,21 @@ class MergedSeries::Stream {
         status = more.ok() ? absl::OkStatus() : more.status();
         break;
       }
+      Hold(&frame.series, &held);
       std::unique_lock<std::mutex> l(mu_);
       if (!frame.warning.empty()) warnings_.push_back(std::move(frame.warning));
-      for (tsdb::ChunkSeries& s : frame.series) {
-        if (!strip_.empty()) {
-          s.labels = Without(s.labels, strip_);
-          held.push_back(std::move(s));
-          continue;
-        }
-        cv_.wait(l, [this] { return queue_.size() < kQueuedSeries || closing_; });
-        if (closing_) return;
-        queue_.push_back(std::move(s));
-        cv_.notify_all();
-      }
+      if (frame.series.empty()) continue;
+      room_cv_.wait(l, [this] { return queue_.size() < kQueuedSeries || closing_; });
+      if (closing_) return;
+      for (tsdb::ChunkSeries& s : frame.series) queue_.push_back(std::move(s));
+      if (waiting_) data_cv_.notify_one();
     }
-    std::stable_sort(held.begin(), held.end(),
-                     [](const auto& a, const auto& b) { return a.labels < b.labels; });
+    SortHeld(&held);
     std::lock_guard<std::mutex> l(mu_);
     for (tsdb::ChunkSeries& s : held) queue_.push_back(std::move(s));
     error_ = status;
     done_ = true;
-    cv_.notify_all();
+    data_cv_.notify_one();
   }
 
  public:
@@ -192,13 +240,17 @@ class MergedSeries::Stream {
   std::vector<std::string> strip_;
   std::unique_ptr<storeapi::SeriesStream> call_;
   std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable data_cv_;  // the merge waits for series
+  std::condition_variable room_cv_;  // the receiver waits for room in the queue
   std::deque<tsdb::ChunkSeries> queue_;
+  std::deque<tsdb::ChunkSeries> taken_;  // the merge's, outside the lock
+  std::vector<tsdb::ChunkSeries> held_;  // PopInline's Hold
   std::vector<std::string> warnings_;
   absl::Time reading_since_;  // when the current read began
   absl::Status error_;
   bool done_ = false;
   bool closing_ = false;
+  bool waiting_ = false;  // the merge waits on data_cv_
   std::thread thread_;
 };
 
@@ -206,8 +258,9 @@ MergedSeries::MergedSeries(const std::vector<std::shared_ptr<Endpoint>>& endpoin
                            FanoutRequest req, WarningSink warn)
     : req_(std::move(req)), warn_(std::move(warn)) {
   streams_.reserve(endpoints.size());
+  const bool threaded = endpoints.size() > 1 || req_.response_timeout > absl::ZeroDuration();
   for (const std::shared_ptr<Endpoint>& e : endpoints) {
-    streams_.push_back(std::make_unique<Stream>(e, req_));
+    streams_.push_back(std::make_unique<Stream>(e, req_, threaded));
   }
 }
 
@@ -256,23 +309,28 @@ bool MergedSeries::Next() {
   if (min == streams_.size()) return false;
   current_ = std::move(streams_[min]->head);
   streams_[min]->has_head = false;
-  std::vector<std::vector<tsdb::ChunkView>> by_stream(streams_.size());
-  by_stream[min] = current_.chunks;
+  parts_.clear();
   // Every head with the same labels joins it, including further ones of the same stream.
+  std::vector<std::vector<tsdb::ChunkView>> by_stream;  // only once a second stream joins
   for (bool merged = true; merged;) {
     if (!FillHeads()) return false;
     merged = false;
     for (size_t i = 0; i < streams_.size(); ++i) {
       Stream& s = *streams_[i];
       if (!s.has_head || s.head.labels != current_.labels) continue;
-      by_stream[i].insert(by_stream[i].end(), s.head.chunks.begin(), s.head.chunks.end());
+      if (by_stream.empty() && i != min) {
+        by_stream.resize(streams_.size());
+        by_stream[min] = current_.chunks;
+      }
+      if (!by_stream.empty()) {
+        by_stream[i].insert(by_stream[i].end(), s.head.chunks.begin(), s.head.chunks.end());
+      }
       MergeInto(std::move(s.head), &current_);
       s.has_head = false;
       merged = true;
     }
   }
   // In endpoint order, so ties between replicas go the same way every time.
-  parts_.clear();
   for (std::vector<tsdb::ChunkView>& part : by_stream) {
     if (!part.empty()) parts_.push_back(std::move(part));
   }

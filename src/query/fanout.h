@@ -57,9 +57,11 @@ class MergedSeries {
   bool Next();
   // REQUIRES: Next() returned true. Valid until the next Next().
   const tsdb::ChunkSeries& At() const { return current_; }
+  // At(), moved out (once per Next).
+  tsdb::ChunkSeries Take() { return std::move(current_); }
   // At()'s chunks by the endpoint they came from, in endpoint order: the replicas that became
   // one series when their replica labels went stay apart here (each endpoint usually holds one
-  // replica).
+  // replica). Empty when one endpoint sent the series.
   const std::vector<std::vector<tsdb::ChunkView>>& parts() const { return parts_; }
   // An endpoint's failure under ABORT (prefixed with its address), or the deadline.
   absl::Status status() const { return status_; }

@@ -24,7 +24,7 @@ class DedupSeriesSet final : public storage::SeriesSet {
 
   bool Next() override {
     if (!merged_->Next()) return false;
-    current_.emplace(merged_->At(), merged_->parts(), mint_, maxt_, func_, counter_);
+    current_.emplace(merged_->Take(), merged_->parts(), mint_, maxt_, func_, counter_);
     return true;
   }
   const storage::Series& At() const override { return *current_; }

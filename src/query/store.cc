@@ -35,7 +35,7 @@ class FanoutSource final : public storeapi::SeriesSource {
           if (params.warnings != nullptr) params.warnings->push_back(std::move(w));
         });
     std::vector<tsdb::ChunkSeries> out;
-    while (merged.Next()) out.push_back(merged.At());
+    while (merged.Next()) out.push_back(merged.Take());
     RETURN_IF_ERROR(merged.status());
     RETURN_IF_ERROR(storeapi::ChargeSelected(&out, params.skip_chunks, budget));
     return out;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/env.h"
 #include "base/status.h"
+#include "google/protobuf/arena.h"
 #include "thanos/info.grpc.pb.h"
 
 namespace argus::storeapi {
@@ -57,7 +58,15 @@ class GrpcSeriesStream final : public SeriesStream {
     out->series.clear();
     out->warning.clear();
     if (finished_) return false;
-    auto msg = std::make_shared<thanos::SeriesResponse>();
+    // Each frame in an arena of its own: its many small parts are one allocation, freed when
+    // the last series of the frame goes.
+    google::protobuf::ArenaOptions opts;
+    opts.start_block_size = 32 << 10;
+    opts.max_block_size = 1 << 20;
+    auto arena = std::make_shared<google::protobuf::Arena>(opts);
+    thanos::SeriesResponse* raw =
+        google::protobuf::Arena::CreateMessage<thanos::SeriesResponse>(arena.get());
+    std::shared_ptr<thanos::SeriesResponse> msg(arena, raw);
     if (!reader_->Read(msg.get())) {
       finished_ = true;
       RETURN_IF_ERROR(FromGrpc(reader_->Finish()));

@@ -53,12 +53,19 @@ labels::Labels Answered(const labels::Labels& series, const labels::Labels& exte
   if (external.empty() && req.without_replica_labels.empty()) return series;
   std::vector<labels::Label> all;
   all.reserve(series.size() + external.size());
-  for (const labels::Labels* set : {&series, &external}) {
-    for (const labels::Label& l : *set) {
-      if (!Dropped(l.name, req)) all.push_back(l);
+  // Both are sorted: merged in order, the external label winning a shared name.
+  auto a = series.begin(), b = external.begin();
+  while (a != series.end() || b != external.end()) {
+    const labels::Label* next;
+    if (b == external.end() || (a != series.end() && a->name < b->name)) {
+      next = &*a++;
+    } else {
+      if (a != series.end() && a->name == b->name) ++a;
+      next = &*b++;
     }
+    if (!Dropped(next->name, req)) all.push_back(*next);
   }
-  return labels::Labels::FromUnsorted(std::move(all));  // the later (external) value wins
+  return labels::Labels::FromSorted(std::move(all));
 }
 
 // The sorted, unique `values`, cut to the request's limit.

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "base/status.h"
+#include "google/protobuf/arena.h"
 #include "storeapi/select.h"
 
 namespace argus::storeapi {
@@ -145,23 +146,31 @@ grpc::Status StoreService::ServeSeries(grpc::ServerContext* ctx, const thanos::S
   absl::StatusOr<SeriesAnswer> answer = SelectSeries(*store_, *r, req.skip_chunks(), &budget);
   if (!answer.ok()) return ToGrpc(answer.status());
 
-  thanos::SeriesResponse frame;
+  thanos::SeriesResponse warning;
   for (const std::string& w : answer->warnings) {
-    frame.set_warning(w);
-    if (!writer->Write(frame)) return grpc::Status(grpc::StatusCode::CANCELLED, "client gone");
+    warning.set_warning(w);
+    if (!writer->Write(warning)) return grpc::Status(grpc::StatusCode::CANCELLED, "client gone");
   }
+  // Each frame's many small parts come from one arena, reset after the frame is written.
+  std::vector<char> block(256 << 10);
+  google::protobuf::ArenaOptions arena_opts;
+  arena_opts.initial_block = block.data();
+  arena_opts.initial_block_size = block.size();
+  google::protobuf::Arena arena(arena_opts);
   const size_t batch = req.response_batch_size() > 1 ? req.response_batch_size() : 1;
   size_t chunks = 0;
   for (size_t i = 0; i < answer->series.size(); i += batch) {
     if (ctx->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled");
-    frame.Clear();
+    auto* frame = google::protobuf::Arena::CreateMessage<thanos::SeriesResponse>(&arena);
     const size_t end = std::min(answer->series.size(), i + batch);
     for (size_t j = i; j < end; ++j) {
       ToSeries(answer->series[j],
-               batch == 1 ? frame.mutable_series() : frame.mutable_batch()->add_series());
+               batch == 1 ? frame->mutable_series() : frame->mutable_batch()->add_series());
       chunks += answer->series[j].chunks.size();
     }
-    if (!writer->Write(frame)) return grpc::Status(grpc::StatusCode::CANCELLED, "client gone");
+    const bool written = writer->Write(*frame);
+    arena.Reset();
+    if (!written) return grpc::Status(grpc::StatusCode::CANCELLED, "client gone");
   }
   series_sent_->Add(answer->series.size());
   chunks_sent_->Add(chunks);

@@ -11,18 +11,26 @@ Labels::Labels(std::initializer_list<Label> labels)
     : Labels(FromUnsorted(std::vector<Label>(labels))) {}
 
 Labels Labels::FromUnsorted(std::vector<Label> labels) {
+  // Mostly they are sorted already (labels from the wire, from another Labels).
+  if (std::adjacent_find(labels.begin(), labels.end(), [](const Label& a, const Label& b) {
+        return !(a.name < b.name);
+      }) == labels.end()) {
+    return FromSorted(std::move(labels));
+  }
   std::stable_sort(labels.begin(), labels.end(),
                    [](const Label& a, const Label& b) { return a.name < b.name; });
   // Keep the last of equal names.
-  std::vector<Label> unique;
-  for (Label& l : labels) {
-    if (!unique.empty() && unique.back().name == l.name) {
-      unique.back() = std::move(l);
+  size_t kept = 0;
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (kept > 0 && labels[kept - 1].name == labels[i].name) {
+      labels[kept - 1] = std::move(labels[i]);
     } else {
-      unique.push_back(std::move(l));
+      if (kept != i) labels[kept] = std::move(labels[i]);
+      ++kept;
     }
   }
-  return FromSorted(std::move(unique));
+  labels.resize(kept);
+  return FromSorted(std::move(labels));
 }
 
 Labels Labels::FromSorted(std::vector<Label> labels) {
