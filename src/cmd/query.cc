@@ -39,6 +39,7 @@ struct QueryFlags {
   std::vector<std::string> replica_labels;
   std::string dedup_func = "penalty";
   bool partial_response = true;
+  bool auto_downsampling = false;
   std::string query_timeout = "2m";
   int max_concurrent = 20;
   std::string lookback_delta;
@@ -217,7 +218,11 @@ Command AddQueryCommand(CLI::App& root) {
       ->capture_default_str();
   sub->add_flag("--query.partial-response,!--no-query.partial-response", f->partial_response,
                 "Enable partial response for queries if no partial_response param is specified.")
-      ->capture_default_str();
+      ->default_str("true");  // (CLI11 captures no default of a flag)
+  // Charts pass it; Argus serves raw data only, so every resolution request gets raw data.
+  sub->add_flag("--query.auto-downsampling", f->auto_downsampling,
+                "Accepted for Thanos compatibility; Argus serves raw data only, so it changes "
+                "nothing.");
   sub->add_option("--query.timeout", f->query_timeout,
                   "Maximum time to process query by query "
                   "node.")

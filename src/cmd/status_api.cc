@@ -23,8 +23,13 @@ std::map<std::string, std::string> FlagValues(const CLI::App& app) {
       const std::string& name = opt->get_lnames().front();
       if (name == "help" || name == "version") continue;
       std::string value;
-      if (opt->get_expected_max() == 0) {  // a switch
-        value = opt->count() > 0 ? "true" : "false";
+      if (opt->get_expected_max() == 0) {  // a switch, maybe negated (--no-...) or default true
+        if (opt->count() > 0) {
+          value = opt->as<bool>() ? "true" : "false";
+        } else {
+          const std::string d = opt->get_default_str();
+          value = d == "true" || d == "1" ? "true" : "false";
+        }
       } else if (opt->count() > 0) {
         value = opt->as<std::string>();
       } else {
