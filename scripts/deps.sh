@@ -14,11 +14,14 @@ BUILD_PKGS=(
 # Peers, oracles and tools the tests and the demo run.
 RUNTIME_PKGS=(
   prometheus prometheus-node-exporter curl wrk bc python3 procps
-  python3-botocore python3-boto3 python3-grpcio python3-protobuf openssl
+  python3-botocore python3-boto3 python3-grpcio python3-protobuf openssl yamllint
 )
 # Node.js runs the S3-compatible server the object-storage tests use; a machine that already
 # has node (e.g. from NodeSource) keeps it.
 command -v node >/dev/null 2>&1 || RUNTIME_PKGS+=(nodejs npm)
+# kubectl renders the Kubernetes manifests (test/deploy); a machine that already has one (e.g.
+# from Google's or Kubernetes's repositories, which conflict with Debian's) keeps it.
+command -v kubectl >/dev/null 2>&1 || RUNTIME_PKGS+=(kubernetes-client)
 
 # The npm packages of test/npm (s3rver), installed from its lock file.
 install_npm() {

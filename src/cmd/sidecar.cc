@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "base/buildinfo.h"
+#include "base/env.h"
 #include "base/logging.h"
 #include "base/signals.h"
 #include "base/status.h"
@@ -26,6 +27,7 @@
 #include "cmd/grpc_flags.h"
 #include "cmd/shipping.h"
 #include "cmd/status_api.h"
+#include "config/http_client.h"
 #include "http/server.h"
 #include "metrics/process_collector.h"
 #include "metrics/registry.h"
@@ -43,9 +45,20 @@ struct SidecarFlags {
   std::string tsdb_path = "./data";
   std::string min_time = "0000-01-01T00:00:00Z";
   std::string http_address = "0.0.0.0:10902";
+  std::string http_client;       // --prometheus.http-client (YAML)
+  std::string http_client_file;  // --prometheus.http-client-file
   ShippingFlags shipping;
   GrpcFlags grpc{.address = "0.0.0.0:10901"};
 };
+
+// The HTTP client settings for Prometheus: the file's, else the inline ones, else none.
+absl::StatusOr<config::HTTPClientConfig> HttpClient(const SidecarFlags& f) {
+  if (!f.http_client_file.empty()) {
+    ASSIGN_OR_RETURN(std::string text, Env::Default()->ReadFile(f.http_client_file));
+    return promclient::ParseHttpClient(text, f.http_client_file);
+  }
+  return promclient::ParseHttpClient(f.http_client, "--prometheus.http-client");
+}
 
 // What the sidecar learns from Prometheus, shared between its threads.
 class PrometheusState {
@@ -89,16 +102,17 @@ absl::Status CheckBlockDurations(promclient::PrometheusClient& prom) {
 
 // The sidecar's start-up against Prometheus, then its configuration refresh, until `stop`.
 // A start-up failure is logged, stored in `*failure` and ends the process's wait with SIGTERM.
-void WatchPrometheus(const SidecarFlags& f, std::unique_ptr<objstore::Bucket> bucket,
-                     PrometheusState& state, metrics::Registry& registry,
-                     std::unique_ptr<ShippingLoop>& shipping, std::atomic<bool>& stop,
-                     std::atomic<int>& failure, const std::function<void()>& on_ready) {
+void WatchPrometheus(const SidecarFlags& f, const config::HTTPClientConfig& http,
+                     std::unique_ptr<objstore::Bucket> bucket, PrometheusState& state,
+                     metrics::Registry& registry, std::unique_ptr<ShippingLoop>& shipping,
+                     std::atomic<bool>& stop, std::atomic<int>& failure,
+                     const std::function<void()>& on_ready) {
   const auto fail = [&failure](absl::string_view msg, const absl::Status& st) {
     log::Error(msg, {{"err", st}});
     failure = 1;
     kill(getpid(), SIGTERM);
   };
-  promclient::PrometheusClient prom(f.prometheus_url);
+  promclient::PrometheusClient prom(f.prometheus_url, http);
   const absl::Time deadline =
       absl::Now() + absl::Milliseconds(*ParsePromDuration(f.prometheus_ready_timeout));
   absl::Status ready;
@@ -162,6 +176,11 @@ int RunSidecar(const SidecarFlags& f, std::map<std::string, std::string> flag_va
     log::Error("Invalid flag", {{"flag", "--min-time"}, {"err", min_time.status()}});
     return 2;
   }
+  absl::StatusOr<config::HTTPClientConfig> http = HttpClient(f);
+  if (!http.ok()) {
+    log::Error("Invalid flag", {{"flag", "--prometheus.http-client"}, {"err", http.status()}});
+    return 2;
+  }
   metrics::Registry registry;
   metrics::RegisterProcessCollector(registry);
   objstore::BucketMetrics bucket_metrics(registry);
@@ -180,10 +199,11 @@ int RunSidecar(const SidecarFlags& f, std::map<std::string, std::string> flag_va
     return 1;
   }
   log::Info("listening for requests and metrics", {{"address", f.http_address}});
-  storeapi::SingleStore store({storeapi::ComponentType::kSidecar, "prometheus " + f.prometheus_url,
-                               /*requires_matchers=*/true, [&state] { return state.Labels(); },
-                               [mt = *min_time] { return mt.UnixMillis(absl::Now()); }},
-                              std::make_shared<storeapi::PrometheusSource>(f.prometheus_url));
+  storeapi::SingleStore store(
+      {storeapi::ComponentType::kSidecar, "prometheus " + f.prometheus_url,
+       /*requires_matchers=*/true, [&state] { return state.Labels(); },
+       [mt = *min_time] { return mt.UnixMillis(absl::Now()); }},
+      std::make_shared<storeapi::PrometheusSource>(f.prometheus_url, *http));
   absl::StatusOr<std::unique_ptr<storeapi::GrpcServer>> grpc = StartGrpc(f.grpc, &store, &registry);
   if (!grpc.ok()) {
     log::Error("Error starting gRPC server", {{"err", grpc.status()}});
@@ -194,7 +214,7 @@ int RunSidecar(const SidecarFlags& f, std::map<std::string, std::string> flag_va
   std::atomic<bool> stop{false};
   std::atomic<int> failure{0};
   std::thread watcher([&] {
-    WatchPrometheus(f, *std::move(bucket), state, registry, shipping, stop, failure,
+    WatchPrometheus(f, *http, *std::move(bucket), state, registry, shipping, stop, failure,
                     [&grpc] { (*grpc)->SetServing(true); });
   });
   const int sig = WaitForTermination(nullptr);
@@ -230,6 +250,12 @@ Command AddSidecarCommand(CLI::App& root) {
       ->capture_default_str();
   sub->add_option("--http-address", f->http_address, "Listen host:port for HTTP endpoints.")
       ->capture_default_str();
+  sub->add_option("--prometheus.http-client", f->http_client,
+                  "YAML file contents: HTTP client settings for talking to Prometheus (basic_auth, "
+                  "authorization, tls_config), as in Prometheus's scrape configurations.");
+  sub->add_option(
+      "--prometheus.http-client-file", f->http_client_file,
+      "Path to a YAML file with those settings; it wins over --prometheus.http-client.");
   AddShippingFlags(sub, &f->shipping);
   AddGrpcFlags(sub, &f->grpc);
   return {sub, [f, sub] { return RunSidecar(*f, FlagValues(*sub)); }};

@@ -2,12 +2,15 @@
 
 #include <curl/curl.h>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "base/env.h"
 #include "base/status.h"
 #include "base/yaml.h"
+#include "config/internal/fields.h"
 #include "nlohmann/json.hpp"
 
 namespace argus::promclient {
@@ -36,8 +39,22 @@ std::string ApiTime(int64_t ms) {
 
 }  // namespace
 
-PrometheusClient::PrometheusClient(std::string base_url)
-    : base_url_(absl::StripSuffix(base_url, "/")) {}
+absl::StatusOr<config::HTTPClientConfig> ParseHttpClient(absl::string_view yaml,
+                                                         const std::string& source) {
+  ASSIGN_OR_RETURN(YamlDoc doc, YamlDoc::Parse(yaml, source));
+  if (!doc.root().IsDefined() || doc.root().IsNull()) return config::HTTPClientConfig();
+  RETURN_IF_ERROR(config::internal::CheckFields(doc, doc.root(), config::HTTPClientKeys(),
+                                                "clientconfig.HTTPClientConfig"));
+  ASSIGN_OR_RETURN(config::HTTPClientConfig c, config::ParseHTTPClientConfig(doc, doc.root()));
+  if (c.oauth2.has_value() || !c.proxy_url.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": oauth2 and proxy_url are not supported by argus sidecar"));
+  }
+  return c;
+}
+
+PrometheusClient::PrometheusClient(std::string base_url, config::HTTPClientConfig http)
+    : base_url_(absl::StripSuffix(base_url, "/")), http_(std::move(http)) {}
 
 absl::StatusOr<PrometheusClient::Reply> PrometheusClient::Do(
     const std::string& path, const std::string* post_body,
@@ -48,6 +65,46 @@ absl::StatusOr<PrometheusClient::Reply> PrometheusClient::Do(
   const std::string url = base_url_ + path;
   curl_slist* list = nullptr;
   for (const std::string& h : headers) list = curl_slist_append(list, h.c_str());
+  // The client settings; secrets from files as they are now.
+  std::string password;
+  if (http_.basic_auth.has_value()) {
+    password = http_.basic_auth->password;
+    if (!http_.basic_auth->password_file.empty()) {
+      absl::StatusOr<std::string> p = Env::Default()->ReadFile(http_.basic_auth->password_file);
+      if (!p.ok()) {
+        curl_easy_cleanup(curl);
+        curl_slist_free_all(list);
+        return Annotate(p.status(), "basic_auth password_file");
+      }
+      password = std::string(absl::StripTrailingAsciiWhitespace(*p));
+    }
+    curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+    curl_easy_setopt(curl, CURLOPT_USERNAME, http_.basic_auth->username.c_str());
+    curl_easy_setopt(curl, CURLOPT_PASSWORD, password.c_str());
+  }
+  if (http_.authorization.has_value()) {
+    std::string credentials = http_.authorization->credentials;
+    if (!http_.authorization->credentials_file.empty()) {
+      absl::StatusOr<std::string> c =
+          Env::Default()->ReadFile(http_.authorization->credentials_file);
+      if (!c.ok()) {
+        curl_easy_cleanup(curl);
+        curl_slist_free_all(list);
+        return Annotate(c.status(), "authorization credentials_file");
+      }
+      credentials = std::string(absl::StripTrailingAsciiWhitespace(*c));
+    }
+    list = curl_slist_append(
+        list, absl::StrCat("Authorization: ", http_.authorization->type, " ", credentials).c_str());
+  }
+  const config::TLSConfig& tls = http_.tls_config;
+  if (!tls.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, tls.ca_file.c_str());
+  if (!tls.cert_file.empty()) curl_easy_setopt(curl, CURLOPT_SSLCERT, tls.cert_file.c_str());
+  if (!tls.key_file.empty()) curl_easy_setopt(curl, CURLOPT_SSLKEY, tls.key_file.c_str());
+  if (tls.insecure_skip_verify) {
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 120000L);

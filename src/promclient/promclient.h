@@ -10,15 +10,24 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "config/http_client.h"
 #include "model/labels/labels.h"
 #include "model/labels/matcher.h"
 
 namespace argus::promclient {
 
+// The HTTP client settings of --prometheus.http-client(-file) (Thanos's
+// clientconfig.HTTPClientConfig: prometheus/common's format): basic auth, an Authorization
+// header and TLS; files (password, credentials) are read at each request.
+// Errors: InvalidArgument for a malformed document, unknown keys, or OAuth2 and proxy settings
+// (not supported by Argus's client).
+absl::StatusOr<config::HTTPClientConfig> ParseHttpClient(absl::string_view yaml,
+                                                         const std::string& source);
+
 class PrometheusClient {
  public:
   // `base_url` as --prometheus.url gives it ("http://localhost:9090", a trailing "/" allowed).
-  explicit PrometheusClient(std::string base_url);
+  explicit PrometheusClient(std::string base_url, config::HTTPClientConfig http = {});
 
   // OK once GET /-/ready answers 200. Errors: Unavailable with the last failure.
   absl::Status Ready();
@@ -53,6 +62,7 @@ class PrometheusClient {
                                                    int64_t end_ms,
                                                    const std::vector<labels::Matcher>& matchers);
   std::string base_url_;
+  config::HTTPClientConfig http_;
 };
 
 }  // namespace argus::promclient

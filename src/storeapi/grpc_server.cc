@@ -7,6 +7,7 @@
 #include <chrono>
 #include <limits>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/env.h"
 #include "base/status.h"
@@ -52,7 +53,10 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(const GrpcServerOp
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(opts.address, creds, &s->port_);
+  // ":10901" (all interfaces, as Go reads it; prometheus-operator passes it) for gRPC.
+  const std::string address =
+      absl::StartsWith(opts.address, ":") ? "0.0.0.0" + opts.address : opts.address;
+  builder.AddListeningPort(address, creds, &s->port_);
   builder.SetMaxReceiveMessageSize(std::numeric_limits<int>::max());
   builder.SetMaxSendMessageSize(std::numeric_limits<int>::max());
   builder.RegisterService(s->store_service_.get());

@@ -12,7 +12,7 @@
 namespace argus::storeapi {
 
 struct GrpcServerOptions {
-  std::string address = "0.0.0.0:10901";  // host:port; port 0 picks a free one
+  std::string address = "0.0.0.0:10901";  // host:port or :port (all); port 0 picks a free one
   // TLS when cert and key are set; with client_ca, clients must present a certificate it
   // signed (mTLS). Paths to PEM files.
   std::string tls_cert, tls_key, tls_client_ca;

@@ -15,7 +15,9 @@ namespace argus::storeapi {
 
 class PrometheusSource : public SeriesSource {
  public:
-  explicit PrometheusSource(std::string base_url) : client_(std::move(base_url)) {}
+  // `http`: the client settings for Prometheus (promclient::ParseHttpClient).
+  explicit PrometheusSource(std::string base_url, config::HTTPClientConfig http = {})
+      : client_(std::move(base_url), std::move(http)) {}
 
   // Errors: Unavailable when Prometheus cannot be reached or fails; InvalidArgument when it
   // refuses the request; DataLoss for an answer that does not decode (bad frame CRC,

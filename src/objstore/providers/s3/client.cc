@@ -38,7 +38,7 @@ bool UseVirtualHosted(const S3Config& c) {
       break;
   }
   if (c.signature_version2) return false;
-  const absl::string_view host = c.endpoint.substr(0, c.endpoint.find(':'));
+  const absl::string_view host = absl::string_view(c.endpoint).substr(0, c.endpoint.find(':'));
   const bool aws = absl::EndsWith(host, ".amazonaws.com") || absl::EndsWith(host, ".aliyuncs.com");
   // With TLS a dotted bucket name would not match the wildcard certificate.
   return aws && DnsCompatible(c.bucket) && (c.insecure || !absl::StrContains(c.bucket, '.'));
@@ -48,7 +48,7 @@ bool UseVirtualHosted(const S3Config& c) {
 // (s3.<region>.amazonaws.com, s3-<region>.amazonaws.com), else us-east-1.
 std::string RegionOf(const S3Config& c) {
   if (!c.region.empty()) return c.region;
-  absl::string_view host = c.endpoint.substr(0, c.endpoint.find(':'));
+  absl::string_view host = absl::string_view(c.endpoint).substr(0, c.endpoint.find(':'));
   if (absl::ConsumeSuffix(&host, ".amazonaws.com") &&
       (absl::ConsumePrefix(&host, "s3.") || absl::ConsumePrefix(&host, "s3-")) && !host.empty() &&
       host != "external-1" && !absl::StrContains(host, '.')) {
