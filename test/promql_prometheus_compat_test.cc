@@ -43,8 +43,8 @@ using promql_compat::Response;
 using promql_compat::Seconds;
 
 constexpr char kPrometheus[] = "/usr/bin/prometheus";
-constexpr int64_t kStartMs = 1699999200000;  // a 2 h boundary: blocks start on it
-constexpr int64_t kDurationMs = 4 * 3600 * 1000;
+constexpr int64_t kStartMs = promql_compat::kCorpusStartMs;
+constexpr int64_t kDurationMs = promql_compat::kCorpusDurationMs;
 
 // Prometheus and the server under test on copies of the same blocks.
 class PromqlCompatTest : public ::testing::Test {
@@ -53,12 +53,7 @@ class PromqlCompatTest : public ::testing::Test {
     dir_ = new std::string(TestDir("promql_compat"));
     {
       std::ofstream om(*dir_ + "/in.om");
-      promql_compat::DataSpec spec;
-      spec.seed = 5;
-      spec.start_ms = kStartMs;
-      spec.duration_ms = kDurationMs;
-      spec.instances = 8;
-      promql_compat::WriteOpenMetrics(spec, om);
+      promql_compat::WriteOpenMetrics(promql_compat::CorpusData(), om);
     }
     CommandResult blocks = RunCommand({"promtool", "tsdb", "create-blocks-from", "openmetrics",
                                        *dir_ + "/in.om", *dir_ + "/blocks"});

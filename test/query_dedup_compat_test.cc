@@ -53,8 +53,8 @@ using nlohmann::json;
 using promql_compat::Seconds;
 
 constexpr char kPrometheus[] = "/usr/bin/prometheus";
-constexpr int64_t kStartMs = 1699999200000;  // a 2 h boundary: blocks start on it
-constexpr int64_t kDurationMs = 4 * 3600 * 1000;
+constexpr int64_t kStartMs = promql_compat::kCorpusStartMs;
+constexpr int64_t kDurationMs = promql_compat::kCorpusDurationMs;
 constexpr int64_t kMinute = 60000;
 
 // A stretch of time one replica misses: [from, to) in ms after kStartMs. The stretches of the
@@ -370,12 +370,7 @@ class QueryDedupTest : public ::testing::Test {
     for (const char* s : kTracked) (*tracked_)[s];
     {
       std::ostringstream om;
-      promql_compat::DataSpec spec;
-      spec.seed = 5;
-      spec.start_ms = kStartMs;
-      spec.duration_ms = kDurationMs;
-      spec.instances = 8;
-      promql_compat::WriteOpenMetrics(spec, om);
+      promql_compat::WriteOpenMetrics(promql_compat::CorpusData(), om);
       WriteFiles(om.str(), *dir_, tracked_);
     }
     // Each file's blocks into the data directory of the server that serves them.

@@ -9,8 +9,18 @@
 #include <vector>
 
 #include "promql_compat/compare.h"
+#include "promql_compat/data_gen.h"
 
 namespace argus::testing::promql_compat {
+
+// The data the differential tests ask about: seed 5, 8 instances, 4 h from a 2 h boundary (so
+// promtool's blocks start on it).
+inline constexpr int64_t kCorpusStartMs = 1699999200000;
+inline constexpr int64_t kCorpusDurationMs = 4 * 3600 * 1000;
+inline DataSpec CorpusData() {
+  return DataSpec{
+      .seed = 5, .start_ms = kCorpusStartMs, .duration_ms = kCorpusDurationMs, .instances = 8};
+}
 
 // A Prometheus API time: unix seconds with the milliseconds as decimals ("1700000000",
 // "1700000000.250").
