@@ -143,23 +143,30 @@ bool OverlapsItself(const std::vector<tsdb::ChunkView>& chunks) {
 
 std::vector<std::vector<tsdb::ChunkView>> GroupReplicas(
     const std::vector<std::vector<tsdb::ChunkView>>& parts) {
-  absl::flat_hash_set<std::tuple<int64_t, int64_t, absl::string_view>> seen;
+  using Key = std::tuple<int64_t, int64_t, absl::string_view>;
+  const auto key = [](const tsdb::ChunkView& c) { return Key{c.min_time, c.max_time, c.data}; };
   std::vector<std::vector<tsdb::ChunkView>> groups;
+  std::vector<absl::flat_hash_set<Key>> held;  // each group's chunks
   for (const std::vector<tsdb::ChunkView>& part : parts) {
-    std::vector<tsdb::ChunkView> fresh;
-    for (const tsdb::ChunkView& c : part) {
-      if (seen.insert({c.min_time, c.max_time, c.data}).second) fresh.push_back(c);
+    std::vector<tsdb::ChunkView> sorted = part;
+    std::sort(sorted.begin(), sorted.end(), ByMinTime);
+    bool joined = false;
+    for (size_t g = 0; g < groups.size() && !joined; ++g) {
+      // What the part adds to the group: its chunks the group does not hold already.
+      std::vector<tsdb::ChunkView> fresh;
+      for (const tsdb::ChunkView& c : sorted) {
+        if (!held[g].contains(key(c))) fresh.push_back(c);
+      }
+      if (Overlap(groups[g], fresh)) continue;
+      for (const tsdb::ChunkView& c : fresh) held[g].insert(key(c));
+      groups[g].insert(groups[g].end(), fresh.begin(), fresh.end());
+      std::sort(groups[g].begin(), groups[g].end(), ByMinTime);
+      joined = true;
     }
-    if (fresh.empty()) continue;
-    std::sort(fresh.begin(), fresh.end(), ByMinTime);
-    auto fits = std::find_if(groups.begin(), groups.end(),
-                             [&](const auto& g) { return !Overlap(g, fresh); });
-    if (fits == groups.end()) {
-      groups.push_back(std::move(fresh));
-      continue;
-    }
-    fits->insert(fits->end(), fresh.begin(), fresh.end());
-    std::sort(fits->begin(), fits->end(), ByMinTime);
+    if (joined || sorted.empty()) continue;
+    held.emplace_back();
+    for (const tsdb::ChunkView& c : sorted) held.back().insert(key(c));
+    groups.push_back(std::move(sorted));
   }
   return groups;
 }

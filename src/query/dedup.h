@@ -34,10 +34,10 @@ std::vector<std::vector<tsdb::ChunkView>> SplitOverlapping(
     const std::vector<tsdb::ChunkView>& chunks);
 
 // The replicas in `parts` (a series' chunks by the endpoint they came from, in endpoint order):
-// chunks identical to one seen before (the same block through a sidecar and a store gateway)
-// are dropped; then each endpoint's chunks join the first group they do not overlap in time
-// (the same replica's old blocks from a store gateway and its recent data from a sidecar are
-// one replica), or make a group of their own (another replica). Groups sorted by min_time.
+// an endpoint's chunks join the first group to which they add nothing overlapping (its chunks
+// identical to the group's left out: the same replica's old blocks from a store gateway and its
+// recent data from a sidecar are one replica), or make a group of their own, whole (another
+// replica, deduplicated against the others as it is). Groups sorted by min_time.
 std::vector<std::vector<tsdb::ChunkView>> GroupReplicas(
     const std::vector<std::vector<tsdb::ChunkView>>& parts);
 
