@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "base/env.h"
 #include "base/status.h"
 
 namespace argus::config {
@@ -154,6 +155,42 @@ absl::StatusOr<TLSConfig> ParseTLSConfig(const YamlDoc& doc, const YAML::Node& n
   RETURN_IF_ERROR(ReadTLSVersion(doc, node, "min_version", &t.min_version));
   RETURN_IF_ERROR(ReadTLSVersion(doc, node, "max_version", &t.max_version));
   return t;
+}
+
+namespace {
+
+// A secret file's text without trailing whitespace.
+absl::StatusOr<std::string> ReadSecretFile(const std::string& path, absl::string_view what) {
+  absl::StatusOr<std::string> text = Env::Default()->ReadFile(path);
+  if (!text.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("unable to read ", what, " file: ", text.status().message()));
+  }
+  return std::string(absl::StripTrailingAsciiWhitespace(*text));
+}
+
+}  // namespace
+
+absl::StatusOr<HTTPCredentials> ReadCredentials(const HTTPClientConfig& http) {
+  HTTPCredentials out;
+  if (http.basic_auth) {
+    std::string password = http.basic_auth->password;
+    if (!http.basic_auth->password_file.empty()) {
+      ASSIGN_OR_RETURN(password,
+                       ReadSecretFile(http.basic_auth->password_file, "basic auth password"));
+    }
+    out.basic_auth.emplace(http.basic_auth->username, std::move(password));
+  }
+  if (http.authorization) {
+    std::string credentials = http.authorization->credentials;
+    if (!http.authorization->credentials_file.empty()) {
+      ASSIGN_OR_RETURN(credentials, ReadSecretFile(http.authorization->credentials_file,
+                                                   "authorization credentials"));
+    }
+    out.authorization_header =
+        absl::StrCat("Authorization: ", http.authorization->type, " ", credentials);
+  }
+  return out;
 }
 
 absl::StatusOr<HTTPClientConfig> ParseHTTPClientConfig(const YamlDoc& doc, const YAML::Node& map) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -72,6 +73,16 @@ struct HTTPClientConfig {
   void SetDirectory(const std::string& dir);
   friend bool operator==(const HTTPClientConfig&, const HTTPClientConfig&) = default;
 };
+
+// What a request sends to authenticate, as `http` says, its files read now (Prometheus re-reads
+// them for every request).
+struct HTTPCredentials {
+  std::optional<std::pair<std::string, std::string>> basic_auth;  // user, password
+  std::string authorization_header;  // "Authorization: <type> <credentials>", or ""
+};
+// Errors: FailedPrecondition "unable to read basic auth password file: ..." (or authorization
+// credentials), as Prometheus words it.
+absl::StatusOr<HTTPCredentials> ReadCredentials(const HTTPClientConfig& http);
 
 // The keys of HTTPClientConfig, for sections that inline it.
 const internal::KeyList& HTTPClientKeys();

@@ -2,12 +2,10 @@
 
 #include <curl/curl.h>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
-#include "base/env.h"
 #include "base/status.h"
 #include "base/yaml.h"
 #include "config/internal/fields.h"
@@ -66,36 +64,19 @@ absl::StatusOr<PrometheusClient::Reply> PrometheusClient::Do(
   curl_slist* list = nullptr;
   for (const std::string& h : headers) list = curl_slist_append(list, h.c_str());
   // The client settings; secrets from files as they are now.
-  std::string password;
-  if (http_.basic_auth.has_value()) {
-    password = http_.basic_auth->password;
-    if (!http_.basic_auth->password_file.empty()) {
-      absl::StatusOr<std::string> p = Env::Default()->ReadFile(http_.basic_auth->password_file);
-      if (!p.ok()) {
-        curl_easy_cleanup(curl);
-        curl_slist_free_all(list);
-        return Annotate(p.status(), "basic_auth password_file");
-      }
-      password = std::string(absl::StripTrailingAsciiWhitespace(*p));
-    }
-    curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
-    curl_easy_setopt(curl, CURLOPT_USERNAME, http_.basic_auth->username.c_str());
-    curl_easy_setopt(curl, CURLOPT_PASSWORD, password.c_str());
+  absl::StatusOr<config::HTTPCredentials> creds = config::ReadCredentials(http_);
+  if (!creds.ok()) {
+    curl_easy_cleanup(curl);
+    curl_slist_free_all(list);
+    return creds.status();
   }
-  if (http_.authorization.has_value()) {
-    std::string credentials = http_.authorization->credentials;
-    if (!http_.authorization->credentials_file.empty()) {
-      absl::StatusOr<std::string> c =
-          Env::Default()->ReadFile(http_.authorization->credentials_file);
-      if (!c.ok()) {
-        curl_easy_cleanup(curl);
-        curl_slist_free_all(list);
-        return Annotate(c.status(), "authorization credentials_file");
-      }
-      credentials = std::string(absl::StripTrailingAsciiWhitespace(*c));
-    }
-    list = curl_slist_append(
-        list, absl::StrCat("Authorization: ", http_.authorization->type, " ", credentials).c_str());
+  if (creds->basic_auth.has_value()) {
+    curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+    curl_easy_setopt(curl, CURLOPT_USERNAME, creds->basic_auth->first.c_str());
+    curl_easy_setopt(curl, CURLOPT_PASSWORD, creds->basic_auth->second.c_str());
+  }
+  if (!creds->authorization_header.empty()) {
+    list = curl_slist_append(list, creds->authorization_header.c_str());
   }
   const config::TLSConfig& tls = http_.tls_config;
   if (!tls.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, tls.ca_file.c_str());

@@ -5,8 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
-#include "base/env.h"
 #include "base/go_strconv.h"
+#include "base/status.h"
 #include "base/units.h"
 #include "model/relabel/relabel.h"
 #include "scrape/sample_labels.h"
@@ -67,37 +67,12 @@ void AppendPathEscaped(absl::string_view s, std::string* out) {
   AppendUrlEscaped(s, "-_.~$&+,/:;=@", false, out);
 }
 
-absl::StatusOr<std::string> ReadSecretFile(const std::string& path, absl::string_view what) {
-  absl::StatusOr<std::string> text = Env::Default()->ReadFile(path);
-  if (!text.ok()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("unable to read ", what, " file: ", text.status().message()));
-  }
-  return std::string(absl::StripTrailingAsciiWhitespace(*text));
-}
-
 // The HTTP client settings of `cfg` on `req`. Errors: a credentials file that cannot be read.
 absl::Status ApplyHTTPClient(const config::HTTPClientConfig& http, FetchRequest* req) {
-  if (http.basic_auth) {
-    std::string password = http.basic_auth->password;
-    if (!http.basic_auth->password_file.empty()) {
-      absl::StatusOr<std::string> p =
-          ReadSecretFile(http.basic_auth->password_file, "basic auth password");
-      if (!p.ok()) return p.status();
-      password = *std::move(p);
-    }
-    req->basic_auth.emplace(http.basic_auth->username, std::move(password));
-  }
-  if (http.authorization) {
-    std::string credentials = http.authorization->credentials;
-    if (!http.authorization->credentials_file.empty()) {
-      absl::StatusOr<std::string> c =
-          ReadSecretFile(http.authorization->credentials_file, "authorization credentials");
-      if (!c.ok()) return c.status();
-      credentials = *std::move(c);
-    }
-    req->headers.push_back(
-        absl::StrCat("Authorization: ", http.authorization->type, " ", credentials));
+  ASSIGN_OR_RETURN(config::HTTPCredentials creds, config::ReadCredentials(http));
+  req->basic_auth = std::move(creds.basic_auth);
+  if (!creds.authorization_header.empty()) {
+    req->headers.push_back(std::move(creds.authorization_header));
   }
   if (http.oauth2) {
     return absl::UnimplementedError("oauth2 is not supported by Argus's scraper yet");
