@@ -67,15 +67,16 @@ void Endpoint::Update(const absl::StatusOr<storeapi::EndpointInfo>& info, absl::
   }
 }
 
-EndpointSet::EndpointSet(EndpointSetOptions opts, std::unique_ptr<Resolver> resolver)
-    : opts_(std::move(opts)), resolver_(std::move(resolver)) {}
+EndpointSet::EndpointSet(EndpointSetOptions opts, std::unique_ptr<Resolver> resolver,
+                         std::shared_ptr<grpc::ChannelCredentials> creds)
+    : opts_(std::move(opts)), resolver_(std::move(resolver)), creds_(std::move(creds)) {}
 
 absl::StatusOr<std::unique_ptr<EndpointSet>> EndpointSet::Create(EndpointSetOptions opts,
                                                                  std::unique_ptr<Resolver> resolver,
                                                                  metrics::Registry* registry) {
-  // A bad TLS setting fails here, once, rather than on every endpoint.
-  RETURN_IF_ERROR(storeapi::Dial("localhost:0", opts.tls).status());
-  std::unique_ptr<EndpointSet> set(new EndpointSet(opts, std::move(resolver)));
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> creds,
+                   storeapi::ClientCredentials(opts.tls));
+  std::unique_ptr<EndpointSet> set(new EndpointSet(opts, std::move(resolver), std::move(creds)));
   for (const auto& [list, strict] :
        {std::pair{&opts.endpoints, false}, std::pair{&opts.strict_endpoints, true}}) {
     for (const std::string& a : *list) {
@@ -145,12 +146,8 @@ void EndpointSet::Update() {
         work.push_back(it->second);
         continue;
       }
-      absl::StatusOr<std::shared_ptr<grpc::Channel>> ch = storeapi::Dial(address, opts_.tls);
-      if (!ch.ok()) {
-        log::Warn("new endpoint creation failed", {{"address", address}, {"err", ch.status()}});
-        continue;
-      }
-      work.push_back(std::make_shared<Endpoint>(address, strict, *std::move(ch)));
+      work.push_back(std::make_shared<Endpoint>(
+          address, strict, storeapi::Dial(address, creds_, opts_.tls.server_name)));
     }
   }
   ParallelFor(work.size(), kParallelInfo, [&](size_t i) {

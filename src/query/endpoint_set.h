@@ -92,7 +92,8 @@ class EndpointSet {
   std::vector<EndpointStatus> Statuses() const;
 
  private:
-  EndpointSet(EndpointSetOptions opts, std::unique_ptr<Resolver> resolver);
+  EndpointSet(EndpointSetOptions opts, std::unique_ptr<Resolver> resolver,
+              std::shared_ptr<grpc::ChannelCredentials> creds);
   // The addresses the flags name now, with whether each is strict.
   std::map<std::string, bool> Addresses();
 
@@ -104,7 +105,8 @@ class EndpointSet {
 
   const EndpointSetOptions opts_;
   std::unique_ptr<Resolver> resolver_;
-  std::vector<Spec> specs_;  // only the updating thread touches them
+  const std::shared_ptr<grpc::ChannelCredentials> creds_;  // for every endpoint
+  std::vector<Spec> specs_;                                // only the updating thread touches them
   absl::Time resolved_at_ = absl::InfinitePast();
 
   mutable std::mutex mu_;

@@ -41,15 +41,20 @@ labels::Labels Without(const labels::Labels& in, const std::vector<std::string>&
 std::vector<std::shared_ptr<Endpoint>> EndpointsFor(
     const std::vector<std::shared_ptr<Endpoint>>& endpoints, int64_t min_time, int64_t max_time,
     const std::vector<labels::Matcher>& matchers) {
-  std::vector<std::shared_ptr<Endpoint>> out;
+  std::vector<std::pair<std::vector<labels::Labels>, std::shared_ptr<Endpoint>>> reached;
   for (const std::shared_ptr<Endpoint>& e : endpoints) {
-    const storeapi::EndpointInfo info = e->info();
+    storeapi::EndpointInfo info = e->info();
     if (!info.has_store_api || info.min_time > max_time || info.max_time < min_time) continue;
     const bool any = info.label_sets.empty() ||
                      std::any_of(info.label_sets.begin(), info.label_sets.end(),
                                  [&](const labels::Labels& s) { return Compatible(s, matchers); });
-    if (any) out.push_back(e);
+    if (any) reached.emplace_back(std::move(info.label_sets), e);
   }
+  std::stable_sort(reached.begin(), reached.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::shared_ptr<Endpoint>> out;
+  out.reserve(reached.size());
+  for (auto& [sets, e] : reached) out.push_back(std::move(e));
   return out;
 }
 

@@ -38,7 +38,9 @@ struct FanoutRequest {
 using WarningSink = std::function<void(std::string)>;
 
 // The endpoints `req` can reach: their time range overlaps it and, when they announce label
-// sets, one of them is compatible with the matchers on its labels.
+// sets, one of them is compatible with the matchers on its labels. In the order of their label
+// sets, so replica "0" comes before replica "1" and wins the penalty algorithm's ties, as when
+// replicas are told apart by their labels.
 std::vector<std::shared_ptr<Endpoint>> EndpointsFor(
     const std::vector<std::shared_ptr<Endpoint>>& endpoints, int64_t min_time, int64_t max_time,
     const std::vector<labels::Matcher>& matchers);

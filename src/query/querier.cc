@@ -55,15 +55,8 @@ class FanoutQuerier final : public storage::Querier {
     req.partial_response = opts_.partial_response;
     req.deadline = opts_.deadline;
     req.response_timeout = opts_.response_timeout;
-    std::vector<std::shared_ptr<Endpoint>> reached =
-        EndpointsFor(endpoints_, req.min_time, req.max_time, matchers);
-    // In the order of their external labels, so replica "0" comes before replica "1" and
-    // wins the penalty algorithm's ties, as when replicas are told apart by their labels.
-    std::stable_sort(reached.begin(), reached.end(),
-                     [](const std::shared_ptr<Endpoint>& a, const std::shared_ptr<Endpoint>& b) {
-                       return a->info().label_sets < b->info().label_sets;
-                     });
-    auto merged = std::make_unique<MergedSeries>(reached, req, Sink());
+    auto merged = std::make_unique<MergedSeries>(
+        EndpointsFor(endpoints_, req.min_time, req.max_time, matchers), req, Sink());
     // Without deduplication only identical label sets meet (one replica served twice): their
     // samples are the same, so the chained merge is exact.
     const DedupFunc func = opts_.dedup ? opts_.func : DedupFunc::kChain;

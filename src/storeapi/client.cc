@@ -106,14 +106,9 @@ class GrpcSeriesStream final : public SeriesStream {
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<grpc::Channel>> Dial(const std::string& address,
-                                                    const ClientTlsOptions& tls) {
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(-1);
-  args.SetMaxSendMessageSize(-1);
-  if (!tls.secure) {
-    return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
-  }
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ClientCredentials(
+    const ClientTlsOptions& tls) {
+  if (!tls.secure) return grpc::InsecureChannelCredentials();
   if (tls.cert.empty() != tls.key.empty()) {
     return absl::InvalidArgumentError(
         "--grpc-client-tls-cert and --grpc-client-tls-key must be given together");
@@ -127,8 +122,17 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> Dial(const std::string& address,
     ASSIGN_OR_RETURN(ssl.pem_cert_chain, env->ReadFile(tls.cert));
     ASSIGN_OR_RETURN(ssl.pem_private_key, env->ReadFile(tls.key));
   }
-  if (!tls.server_name.empty()) args.SetSslTargetNameOverride(tls.server_name);
-  return grpc::CreateCustomChannel(address, grpc::SslCredentials(ssl), args);
+  return grpc::SslCredentials(ssl);
+}
+
+std::shared_ptr<grpc::Channel> Dial(const std::string& address,
+                                    std::shared_ptr<grpc::ChannelCredentials> creds,
+                                    const std::string& server_name) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(-1);
+  args.SetMaxSendMessageSize(-1);
+  if (!server_name.empty()) args.SetSslTargetNameOverride(server_name);
+  return grpc::CreateCustomChannel(address, std::move(creds), args);
 }
 
 void AppendWireMatchers(const std::vector<labels::Matcher>& matchers,

@@ -27,10 +27,16 @@ struct ClientTlsOptions {
   std::string server_name;  // name to verify the server's certificate against
 };
 
-// A channel to `address` ("host:port") that connects lazily. Errors: InvalidArgument for an
+// What `tls` asks for, its files read once for all channels. Errors: InvalidArgument for an
 // unreadable TLS file or a certificate without its key.
-absl::StatusOr<std::shared_ptr<grpc::Channel>> Dial(const std::string& address,
-                                                    const ClientTlsOptions& tls);
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ClientCredentials(
+    const ClientTlsOptions& tls);
+
+// A channel to `address` ("host:port") that connects lazily, verifying the server's certificate
+// against `server_name` when set.
+std::shared_ptr<grpc::Channel> Dial(const std::string& address,
+                                    std::shared_ptr<grpc::ChannelCredentials> creds,
+                                    const std::string& server_name);
 
 // What an endpoint's Info says.
 struct EndpointInfo {

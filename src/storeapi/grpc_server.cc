@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/env.h"
+#include "base/hostport.h"
 #include "base/status.h"
 
 namespace argus::storeapi {
@@ -47,15 +48,19 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(const GrpcServerOp
                                                               const Store* store,
                                                               metrics::Registry* registry) {
   ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> creds, Credentials(opts));
+  // In gRPC's words: ":10901" (all interfaces, as Go reads it; prometheus-operator passes it)
+  // becomes "0.0.0.0:10901", an IPv6 host gets its brackets back.
+  ASSIGN_OR_RETURN(const HostPort hp, ParseHostPort(opts.address));
+  const std::string host = hp.host.empty()                   ? std::string("0.0.0.0")
+                           : absl::StrContains(hp.host, ':') ? absl::StrCat("[", hp.host, "]")
+                                                             : hp.host;
+  const std::string address = absl::StrCat(host, ":", hp.port);
   std::unique_ptr<GrpcServer> s(new GrpcServer());
   s->store_service_ = std::make_unique<StoreService>(store, opts.service, registry);
   s->info_service_ = std::make_unique<InfoService>(store);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  // ":10901" (all interfaces, as Go reads it; prometheus-operator passes it) for gRPC.
-  const std::string address =
-      absl::StartsWith(opts.address, ":") ? "0.0.0.0" + opts.address : opts.address;
   builder.AddListeningPort(address, creds, &s->port_);
   builder.SetMaxReceiveMessageSize(std::numeric_limits<int>::max());
   builder.SetMaxSendMessageSize(std::numeric_limits<int>::max());

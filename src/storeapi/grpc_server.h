@@ -22,8 +22,8 @@ struct GrpcServerOptions {
 class GrpcServer {
  public:
   // Starts serving `store` (which must outlive the server); health answers NOT_SERVING until
-  // SetServing(true). Errors: InvalidArgument for TLS flags given alone or unreadable TLS
-  // files; Unavailable when the address cannot be bound.
+  // SetServing(true). Errors: InvalidArgument for a malformed address, TLS flags given alone
+  // or unreadable TLS files; Unavailable when the address cannot be bound.
   static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(const GrpcServerOptions& opts,
                                                            const Store* store,
                                                            metrics::Registry* registry);

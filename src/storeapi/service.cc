@@ -2,6 +2,7 @@
 
 #include <xxhash.h>
 
+#include <memory>
 #include <utility>
 
 #include "base/status.h"
@@ -152,10 +153,11 @@ grpc::Status StoreService::ServeSeries(grpc::ServerContext* ctx, const thanos::S
     if (!writer->Write(warning)) return grpc::Status(grpc::StatusCode::CANCELLED, "client gone");
   }
   // Each frame's many small parts come from one arena, reset after the frame is written.
-  std::vector<char> block(256 << 10);
+  constexpr size_t kBlock = 256 << 10;
+  const std::unique_ptr<char[]> block(new char[kBlock]);  // not zeroed: the arena writes first
   google::protobuf::ArenaOptions arena_opts;
-  arena_opts.initial_block = block.data();
-  arena_opts.initial_block_size = block.size();
+  arena_opts.initial_block = block.get();
+  arena_opts.initial_block_size = kBlock;
   google::protobuf::Arena arena(arena_opts);
   const size_t batch = req.response_batch_size() > 1 ? req.response_batch_size() : 1;
   size_t chunks = 0;
