@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/hostport.h"
 #include "base/status.h"
 
 namespace argus::query {
@@ -21,57 +22,11 @@ namespace {
 
 constexpr size_t kMaxDnsMessage = 65535;
 
-struct HostPort {
-  std::string host;
-  std::string port;  // decimal, normalised (no leading zeros)
-};
-
-// Go's net.SplitHostPort ("host:port", "[v6host]:port"), plus a non-empty host and a decimal
-// port up to 65535. Errors: InvalidArgument with the reason alone; callers name the address.
+// "host:port" with a host (base/hostport allows ":port", meaning all interfaces).
 absl::StatusOr<HostPort> SplitHostPort(absl::string_view address) {
-  size_t colon = address.rfind(':');
-  if (colon == absl::string_view::npos) {
-    return absl::InvalidArgumentError("missing port in address");
-  }
-  absl::string_view host;
-  if (address.front() == '[') {
-    size_t close = address.find(']');
-    if (close == absl::string_view::npos) {
-      return absl::InvalidArgumentError("missing ']' in address");
-    }
-    if (close + 1 == address.size()) return absl::InvalidArgumentError("missing port in address");
-    if (close + 1 != colon) {
-      return absl::InvalidArgumentError(address[close + 1] == ':' ? "too many colons in address"
-                                                                  : "missing port in address");
-    }
-    host = address.substr(1, close - 1);
-    if (host.find_first_of("[]") != absl::string_view::npos) {
-      return absl::InvalidArgumentError("unexpected bracket in address");
-    }
-  } else {
-    host = address.substr(0, colon);
-    if (host.find(':') != absl::string_view::npos) {
-      return absl::InvalidArgumentError("too many colons in address");
-    }
-    if (host.find_first_of("[]") != absl::string_view::npos) {
-      return absl::InvalidArgumentError("unexpected bracket in address");
-    }
-  }
-  absl::string_view port = address.substr(colon + 1);
-  if (port.empty()) return absl::InvalidArgumentError("missing port in address");
-  uint32_t number = 0;
-  if (port.find_first_not_of("0123456789") != absl::string_view::npos ||
-      !absl::SimpleAtoi(port, &number) || number > 65535) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid port \"", port, "\""));
-  }
-  if (host.empty()) return absl::InvalidArgumentError("empty host");
-  return HostPort{std::string(host), absl::StrCat(number)};
-}
-
-// Go's net.JoinHostPort: brackets around any host with a colon (IPv6, with or without a zone).
-std::string JoinHostPort(absl::string_view host, absl::string_view port) {
-  if (host.find(':') != absl::string_view::npos) return absl::StrCat("[", host, "]:", port);
-  return absl::StrCat(host, ":", port);
+  ASSIGN_OR_RETURN(HostPort hp, ParseHostPort(address));
+  if (hp.host.empty()) return absl::InvalidArgumentError("empty host");
+  return hp;
 }
 
 absl::string_view Prefix(AddressKind kind) {
@@ -92,7 +47,7 @@ absl::string_view Prefix(AddressKind kind) {
 absl::StatusOr<HostPort> SplitSrvName(absl::string_view name) {
   if (name.find(':') == absl::string_view::npos) {
     if (name.empty()) return absl::InvalidArgumentError("empty host");
-    return HostPort{std::string(name), ""};
+    return HostPort{std::string(name), 0};  // the records' ports
   }
   return SplitHostPort(name);
 }
@@ -190,7 +145,7 @@ class SystemResolver final : public Resolver {
         ASSIGN_OR_RETURN(std::vector<SrvRecord> records, LookupSrv(hp.host));
         for (const SrvRecord& record : records) {
           if (record.target == ".") continue;  // RFC 2782: the service is not available there
-          std::string port = hp.port.empty() ? absl::StrCat(record.port) : hp.port;
+          const uint16_t port = hp.port == 0 ? record.port : hp.port;
           if (address.kind == AddressKind::kDnsSrvNoA) {
             out.push_back(JoinHostPort(record.target, port));
             continue;

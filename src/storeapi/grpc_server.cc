@@ -49,12 +49,9 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(const GrpcServerOp
                                                               metrics::Registry* registry) {
   ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> creds, Credentials(opts));
   // In gRPC's words: ":10901" (all interfaces, as Go reads it; prometheus-operator passes it)
-  // becomes "0.0.0.0:10901", an IPv6 host gets its brackets back.
+  // becomes "0.0.0.0:10901".
   ASSIGN_OR_RETURN(const HostPort hp, ParseHostPort(opts.address));
-  const std::string host = hp.host.empty()                   ? std::string("0.0.0.0")
-                           : absl::StrContains(hp.host, ':') ? absl::StrCat("[", hp.host, "]")
-                                                             : hp.host;
-  const std::string address = absl::StrCat(host, ":", hp.port);
+  const std::string address = JoinHostPort(hp.host.empty() ? "0.0.0.0" : hp.host, hp.port);
   std::unique_ptr<GrpcServer> s(new GrpcServer());
   s->store_service_ = std::make_unique<StoreService>(store, opts.service, registry);
   s->info_service_ = std::make_unique<InfoService>(store);
