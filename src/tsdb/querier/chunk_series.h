@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct ChunkSeries {
   // Owners of chunk bytes that are not in a block the querier keeps open (head chunks).
   std::vector<std::shared_ptr<const void>> keepalive;
 };
+
+// Receives series one at a time; an error stops whatever is sending them.
+using ChunkSeriesSink = std::function<absl::Status(ChunkSeries)>;
 
 // Iterates the samples of `series` with mint <= t <= maxt, in time order,
 // one sample per timestamp (the earliest chunk's, when chunks overlap). `series` must outlive

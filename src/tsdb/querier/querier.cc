@@ -128,6 +128,113 @@ void SortByLabels(std::vector<ChunkSeries>* v) {
   });
 }
 
+// One label-sorted source of series for MergeCursors.
+class SeriesCursor {
+ public:
+  virtual ~SeriesCursor() = default;
+  // The next series into `out`; false at the end.
+  virtual absl::StatusOr<bool> Next(ChunkSeries* out) = 0;
+};
+
+class ListCursor : public SeriesCursor {
+ public:
+  explicit ListCursor(std::vector<ChunkSeries> list) : list_(std::move(list)) {}
+  absl::StatusOr<bool> Next(ChunkSeries* out) override {
+    if (next_ >= list_.size()) return false;
+    *out = std::move(list_[next_++]);
+    return true;
+  }
+
+ private:
+  std::vector<ChunkSeries> list_;
+  size_t next_ = 0;
+};
+
+// A block's matching series with chunks in the range, read one at a time.
+class BlockCursor : public SeriesCursor {
+ public:
+  static absl::StatusOr<BlockCursor> Open(const block::Block& b, int64_t mint, int64_t maxt,
+                                          const std::vector<labels::Matcher>& matchers) {
+    ASSIGN_OR_RETURN(index::PostingsList refs, PostingsForMatchers(BlockIndex(b), matchers));
+    return BlockCursor(b, std::move(refs), mint, maxt);
+  }
+  absl::StatusOr<bool> Next(ChunkSeries* out) override {
+    while (next_ < refs_.size()) {
+      absl::StatusOr<ChunkSeries> s = BlockSeries(*b_, refs_[next_++], mint_, maxt_);
+      if (!s.ok()) return Annotate(s.status(), b_->dir());
+      if (s->chunks.empty()) continue;
+      *out = *std::move(s);
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  BlockCursor(const block::Block& b, index::PostingsList refs, int64_t mint, int64_t maxt)
+      : b_(&b), refs_(std::move(refs)), mint_(mint), maxt_(maxt) {}
+
+  const block::Block* b_;
+  index::PostingsList refs_;  // in label order, as a block numbers its series
+  size_t next_ = 0;
+  int64_t mint_, maxt_;
+};
+
+// Merges label-sorted cursors into `sink`: a series several hold becomes one, its chunks
+// ordered by time (stable: earlier cursors first among equal start times).
+absl::Status MergeCursors(std::vector<std::unique_ptr<SeriesCursor>> cursors,
+                          const ChunkSeriesSink& sink) {
+  struct Head {
+    std::unique_ptr<SeriesCursor> cursor;
+    ChunkSeries series;
+  };
+  std::vector<Head> heads;
+  for (auto& c : cursors) {
+    Head h{std::move(c), {}};
+    ASSIGN_OR_RETURN(bool any, h.cursor->Next(&h.series));
+    if (any) heads.push_back(std::move(h));
+  }
+  while (!heads.empty()) {
+    // The smallest label set among the heads (few cursors: a linear scan).
+    size_t min = 0;
+    for (size_t i = 1; i < heads.size(); ++i) {
+      if (labels::Compare(heads[i].series.labels, heads[min].series.labels) < 0) min = i;
+    }
+    ChunkSeries merged;
+    merged.labels = std::move(heads[min].series.labels);
+    size_t parts = 0;
+    for (size_t i = 0; i < heads.size();) {
+      ChunkSeries& s = heads[i].series;
+      if (i != min && !(s.labels == merged.labels)) {
+        ++i;
+        continue;
+      }
+      if (i == min) min = heads.size();  // taken: no head is the minimum any more
+      if (parts++ == 0) {
+        merged.chunks = std::move(s.chunks);
+        merged.keepalive = std::move(s.keepalive);
+      } else {
+        merged.chunks.insert(merged.chunks.end(), s.chunks.begin(), s.chunks.end());
+        merged.keepalive.insert(merged.keepalive.end(), s.keepalive.begin(), s.keepalive.end());
+      }
+      s = ChunkSeries();
+      ASSIGN_OR_RETURN(bool more, heads[i].cursor->Next(&s));
+      if (more) {
+        ++i;
+      } else {
+        heads.erase(heads.begin() + static_cast<std::ptrdiff_t>(i));
+        if (i < min) --min;
+      }
+    }
+    if (parts > 1) {
+      std::stable_sort(
+          merged.chunks.begin(), merged.chunks.end(),
+          [](const ChunkView& a, const ChunkView& b) { return a.min_time < b.min_time; });
+    }
+    RETURN_IF_ERROR(sink(std::move(merged)));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::unique_ptr<IndexView> BlockIndexView(const block::Block& b) {
@@ -178,13 +285,13 @@ absl::StatusOr<index::PostingsList> PostingsForMatchers(
 absl::StatusOr<std::vector<ChunkSeries>> SelectBlock(const block::Block& b, int64_t mint,
                                                      int64_t maxt,
                                                      const std::vector<labels::Matcher>& matchers) {
-  BlockIndex ix(b);
-  ASSIGN_OR_RETURN(index::PostingsList refs, PostingsForMatchers(ix, matchers));
+  ASSIGN_OR_RETURN(BlockCursor cursor, BlockCursor::Open(b, mint, maxt, matchers));
   std::vector<ChunkSeries> out;
-  for (uint64_t ref : refs) {
-    absl::StatusOr<ChunkSeries> s = BlockSeries(b, ref, mint, maxt);
-    if (!s.ok()) return Annotate(s.status(), b.dir());
-    if (!s->chunks.empty()) out.push_back(*std::move(s));
+  ChunkSeries s;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, cursor.Next(&s));
+    if (!more) break;
+    out.push_back(std::move(s));
   }
   return out;  // block series refs are in label order already
 }
@@ -215,35 +322,13 @@ absl::StatusOr<std::vector<ChunkSeries>> SelectHead(const head::Head& h, int64_t
 }
 
 std::vector<ChunkSeries> MergeChunkSeries(std::vector<std::vector<ChunkSeries>> sources) {
-  sources.erase(
-      std::remove_if(sources.begin(), sources.end(), [](const auto& s) { return s.empty(); }),
-      sources.end());
-  if (sources.empty()) return {};
-  if (sources.size() == 1) return std::move(sources[0]);
+  std::vector<std::unique_ptr<SeriesCursor>> cursors;
+  for (auto& list : sources) cursors.push_back(std::make_unique<ListCursor>(std::move(list)));
   std::vector<ChunkSeries> out;
-  std::vector<size_t> pos(sources.size(), 0);
-  while (true) {
-    // The smallest label set among the heads of the lists (few sources: a linear scan).
-    const labels::Labels* min = nullptr;
-    for (size_t i = 0; i < sources.size(); ++i) {
-      if (pos[i] >= sources[i].size()) continue;
-      const labels::Labels& l = sources[i][pos[i]].labels;
-      if (min == nullptr || labels::Compare(l, *min) < 0) min = &l;
-    }
-    if (min == nullptr) break;
-    ChunkSeries merged;
-    merged.labels = *min;
-    for (size_t i = 0; i < sources.size(); ++i) {
-      if (pos[i] >= sources[i].size() || !(sources[i][pos[i]].labels == merged.labels)) continue;
-      ChunkSeries& s = sources[i][pos[i]++];
-      merged.chunks.insert(merged.chunks.end(), s.chunks.begin(), s.chunks.end());
-      merged.keepalive.insert(merged.keepalive.end(), s.keepalive.begin(), s.keepalive.end());
-    }
-    std::stable_sort(
-        merged.chunks.begin(), merged.chunks.end(),
-        [](const ChunkView& a, const ChunkView& b) { return a.min_time < b.min_time; });
-    out.push_back(std::move(merged));
-  }
+  MergeCursors(std::move(cursors), [&](ChunkSeries s) {
+    out.push_back(std::move(s));
+    return absl::OkStatus();
+  }).IgnoreError();  // lists cannot fail, nor can this sink
   return out;
 }
 
@@ -257,24 +342,35 @@ std::vector<std::unique_ptr<IndexView>> TsdbQuerier::Indexes() const {
   return out;
 }
 
-absl::StatusOr<std::vector<ChunkSeries>> TsdbQuerier::SelectChunks(
-    int64_t mint, int64_t maxt, const std::vector<labels::Matcher>& matchers) const {
+absl::Status TsdbQuerier::StreamChunks(int64_t mint, int64_t maxt,
+                                       const std::vector<labels::Matcher>& matchers,
+                                       const ChunkSeriesSink& sink) const {
   mint = std::max(mint, mint_);
   maxt = std::min(maxt, maxt_);
-  std::vector<std::vector<ChunkSeries>> sources;
-  if (mint > maxt) return std::vector<ChunkSeries>();
+  if (mint > maxt) return absl::OkStatus();
+  std::vector<std::unique_ptr<SeriesCursor>> cursors;
   for (const auto& b : blocks_) {
     // A block covers [min_time, max_time).
     if (b->meta().min_time > maxt || b->meta().max_time <= mint) continue;
-    ASSIGN_OR_RETURN(auto s, SelectBlock(*b, mint, maxt, matchers));
-    sources.push_back(std::move(s));
+    ASSIGN_OR_RETURN(BlockCursor c, BlockCursor::Open(*b, mint, maxt, matchers));
+    cursors.push_back(std::make_unique<BlockCursor>(std::move(c)));
   }
   if (head_ != nullptr && !head_->empty() && head_->min_time() <= maxt &&
       head_->max_time() >= mint) {
     ASSIGN_OR_RETURN(auto s, SelectHead(*head_, mint, maxt, matchers));
-    sources.push_back(std::move(s));
+    cursors.push_back(std::make_unique<ListCursor>(std::move(s)));
   }
-  return MergeChunkSeries(std::move(sources));
+  return MergeCursors(std::move(cursors), sink);
+}
+
+absl::StatusOr<std::vector<ChunkSeries>> TsdbQuerier::SelectChunks(
+    int64_t mint, int64_t maxt, const std::vector<labels::Matcher>& matchers) const {
+  std::vector<ChunkSeries> out;
+  RETURN_IF_ERROR(StreamChunks(mint, maxt, matchers, [&](ChunkSeries s) {
+    out.push_back(std::move(s));
+    return absl::OkStatus();
+  }));
+  return out;
 }
 
 std::unique_ptr<storage::SeriesSet> TsdbQuerier::Select(

@@ -58,7 +58,13 @@ class TsdbQuerier : public storage::Querier {
               int64_t mint, int64_t maxt)
       : blocks_(std::move(blocks)), head_(head), mint_(mint), maxt_(maxt) {}
 
-  // The matching series with their raw chunks (what the StoreAPI sends), sorted by labels.
+  // The matching series with their raw chunks (what the StoreAPI sends), sorted by labels,
+  // to `sink` as they are read: block by block in step (a block numbers its series in label
+  // order), the head's collected and sorted first. Errors: a block's or the sink's.
+  absl::Status StreamChunks(int64_t mint, int64_t maxt,
+                            const std::vector<labels::Matcher>& matchers,
+                            const ChunkSeriesSink& sink) const;
+  // The same, all at once.
   absl::StatusOr<std::vector<ChunkSeries>> SelectChunks(
       int64_t mint, int64_t maxt, const std::vector<labels::Matcher>& matchers) const;
 
