@@ -105,8 +105,12 @@ class MergedSeries::Stream {
       closing_ = true;
     }
     room_cv_.notify_all();
-    call_->Cancel();
-    if (thread_.joinable()) thread_.join();
+    // Wakes a receiving thread blocked in a read; a call read inline ends (cancelled if
+    // unfinished) with `call_`.
+    if (thread_.joinable()) {
+      call_->Cancel();
+      thread_.join();
+    }
   }
 
   const std::string& address() const { return endpoint_->address(); }

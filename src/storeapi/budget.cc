@@ -44,23 +44,23 @@ uint64_t ChunkSamples(absl::string_view xor_chunk) {
          static_cast<uint8_t>(xor_chunk[1]);
 }
 
+absl::Status ChargeSeries(tsdb::ChunkSeries* series, bool skip_chunks, QueryBudget* budget) {
+  RETURN_IF_ERROR(budget->AddSeries(1));
+  uint64_t samples = 0, bytes = 0;
+  for (const tsdb::ChunkView& c : series->chunks) {
+    samples += ChunkSamples(c.data);
+    bytes += c.data.size();
+  }
+  RETURN_IF_ERROR(budget->AddSamples(samples));
+  if (!skip_chunks) return budget->Reserve(bytes);
+  series->chunks.clear();
+  series->keepalive.clear();
+  return absl::OkStatus();
+}
+
 absl::Status ChargeSelected(std::vector<tsdb::ChunkSeries>* series, bool skip_chunks,
                             QueryBudget* budget) {
-  RETURN_IF_ERROR(budget->AddSeries(series->size()));
-  for (tsdb::ChunkSeries& s : *series) {
-    uint64_t samples = 0, bytes = 0;
-    for (const tsdb::ChunkView& c : s.chunks) {
-      samples += ChunkSamples(c.data);
-      bytes += c.data.size();
-    }
-    RETURN_IF_ERROR(budget->AddSamples(samples));
-    if (skip_chunks) {
-      s.chunks.clear();
-      s.keepalive.clear();
-    } else {
-      RETURN_IF_ERROR(budget->Reserve(bytes));
-    }
-  }
+  for (tsdb::ChunkSeries& s : *series) RETURN_IF_ERROR(ChargeSeries(&s, skip_chunks, budget));
   return absl::OkStatus();
 }
 

@@ -45,6 +45,9 @@ class QueryBudget {
 // Samples an XOR chunk holds (its first two bytes, big-endian); 0 for a malformed chunk.
 uint64_t ChunkSamples(absl::string_view xor_chunk);
 
+// Charges `budget` for one series as selected (series, samples, chunk bytes) and drops its
+// chunks when `skip_chunks`. Errors: ResourceExhausted.
+absl::Status ChargeSeries(tsdb::ChunkSeries* series, bool skip_chunks, QueryBudget* budget);
 // Charges `budget` for `series` as selected (series, samples, chunk bytes) and drops their
 // chunks when `skip_chunks`. Errors: ResourceExhausted.
 absl::Status ChargeSelected(std::vector<tsdb::ChunkSeries>* series, bool skip_chunks,

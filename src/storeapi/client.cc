@@ -1,13 +1,10 @@
 #include "storeapi/client.h"
 
-#include <xxhash.h>
-
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "base/env.h"
 #include "base/status.h"
-#include "google/protobuf/arena.h"
 #include "thanos/info.grpc.pb.h"
 
 namespace argus::storeapi {
@@ -39,15 +36,16 @@ std::vector<labels::Labels> ToLabelSets(const ProtoSets& in) {
 
 class GrpcSeriesStream final : public SeriesStream {
  public:
-  GrpcSeriesStream(thanos::Store::Stub* stub, const thanos::SeriesRequest& req,
-                   absl::Time deadline) {
+  GrpcSeriesStream(grpc::Channel* channel, const grpc::internal::RpcMethod& method,
+                   const thanos::SeriesRequest& req, absl::Time deadline) {
     SetDeadline(&ctx_, deadline);
-    reader_ = stub->Series(&ctx_, req);
+    reader_.reset(
+        grpc::internal::ClientReaderFactory<WireFrame>::Create(channel, method, &ctx_, req));
   }
   ~GrpcSeriesStream() override {
     if (!finished_) {
       ctx_.TryCancel();
-      thanos::SeriesResponse drain;
+      WireFrame drain;
       while (reader_->Read(&drain)) {
       }
       reader_->Finish().IgnoreError();
@@ -58,49 +56,21 @@ class GrpcSeriesStream final : public SeriesStream {
     out->series.clear();
     out->warning.clear();
     if (finished_) return false;
-    // Each frame in an arena of its own: its many small parts are one allocation, freed when
-    // the last series of the frame goes.
-    google::protobuf::ArenaOptions opts;
-    opts.start_block_size = 32 << 10;
-    opts.max_block_size = 1 << 20;
-    auto arena = std::make_shared<google::protobuf::Arena>(opts);
-    thanos::SeriesResponse* raw =
-        google::protobuf::Arena::CreateMessage<thanos::SeriesResponse>(arena.get());
-    std::shared_ptr<thanos::SeriesResponse> msg(arena, raw);
-    if (!reader_->Read(msg.get())) {
+    WireFrame frame;
+    if (!reader_->Read(&frame)) {
       finished_ = true;
       RETURN_IF_ERROR(FromGrpc(reader_->Finish()));
       return false;
     }
-    switch (msg->result_case()) {
-      case thanos::SeriesResponse::kSeries: {
-        // The series stays inside the message; the views point into it.
-        std::shared_ptr<const thanos::Series> s(msg, &msg->series());
-        ASSIGN_OR_RETURN(tsdb::ChunkSeries cs, FromProto(std::move(s)));
-        out->series.push_back(std::move(cs));
-        return true;
-      }
-      case thanos::SeriesResponse::kBatch:
-        out->series.reserve(msg->batch().series_size());
-        for (const thanos::Series& one : msg->batch().series()) {
-          ASSIGN_OR_RETURN(tsdb::ChunkSeries cs,
-                           FromProto(std::shared_ptr<const thanos::Series>(msg, &one)));
-          out->series.push_back(std::move(cs));
-        }
-        return true;
-      case thanos::SeriesResponse::kWarning:
-        out->warning = msg->warning();
-        return true;
-      default:  // hints, or a frame of a newer protocol: nothing to keep
-        return true;
-    }
+    RETURN_IF_ERROR(DecodeFrame(frame, out));
+    return true;
   }
 
   void Cancel() override { ctx_.TryCancel(); }
 
  private:
   grpc::ClientContext ctx_;
-  std::unique_ptr<grpc::ClientReader<thanos::SeriesResponse>> reader_;
+  std::unique_ptr<grpc::ClientReader<WireFrame>> reader_;
   bool finished_ = false;
 };
 
@@ -158,34 +128,12 @@ void AppendWireMatchers(const std::vector<labels::Matcher>& matchers,
   }
 }
 
-absl::StatusOr<tsdb::ChunkSeries> FromProto(std::shared_ptr<const thanos::Series> series) {
-  tsdb::ChunkSeries out;
-  out.labels = ToLabels(series->labels());
-  out.chunks.reserve(series->chunks_size());
-  for (const thanos::AggrChunk& c : series->chunks()) {
-    if (!c.has_raw()) {
-      return absl::DataLossError(
-          absl::StrCat("series ", out.labels.ToString(), ": chunk without raw data (downsampled)"));
-    }
-    const thanos::Chunk& raw = c.raw();
-    if (raw.type() != thanos::Chunk::XOR) {
-      return absl::DataLossError(absl::StrCat("series ", out.labels.ToString(),
-                                              ": unsupported chunk encoding ", raw.type()));
-    }
-    if (raw.hash() != 0 && raw.hash() != XXH64(raw.data().data(), raw.data().size(), 0)) {
-      return absl::DataLossError(
-          absl::StrCat("series ", out.labels.ToString(), ": chunk hash mismatch"));
-    }
-    out.chunks.push_back({c.min_time(), c.max_time(), raw.data()});
-  }
-  out.keepalive.push_back(std::move(series));
-  return out;
-}
-
 StoreClient::StoreClient(std::string address, std::shared_ptr<grpc::Channel> channel)
     : address_(std::move(address)),
       channel_(std::move(channel)),
-      store_(thanos::Store::NewStub(channel_)) {}
+      store_(thanos::Store::NewStub(channel_)),
+      series_method_("/thanos.Store/Series", grpc::internal::RpcMethod::SERVER_STREAMING,
+                     channel_) {}
 
 absl::StatusOr<EndpointInfo> StoreClient::Info(absl::Time deadline) {
   EndpointInfo info;
@@ -242,7 +190,7 @@ absl::StatusOr<StringsReply> StoreClient::LabelValues(const thanos::LabelValuesR
 
 std::unique_ptr<SeriesStream> StoreClient::Series(const thanos::SeriesRequest& req,
                                                   absl::Time deadline) {
-  return std::make_unique<GrpcSeriesStream>(store_.get(), req, deadline);
+  return std::make_unique<GrpcSeriesStream>(channel_.get(), series_method_, req, deadline);
 }
 
 }  // namespace argus::storeapi

@@ -1,7 +1,7 @@
 // The client side of the StoreAPI (what Thanos's querier holds per endpoint): a gRPC channel
 // with the --grpc-client-tls-* settings, Info through thanos.info.Info with the legacy
 // thanos.Store/Info as fallback, Series as a stream of frames, LabelNames and LabelValues.
-// Received series become tsdb::ChunkSeries whose chunk bytes stay in the received message.
+// Received series become tsdb::ChunkSeries whose chunk bytes stay in the received frame.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +14,7 @@
 #include "grpcpp/grpcpp.h"
 #include "model/labels/labels.h"
 #include "model/labels/matcher.h"
+#include "storeapi/wire.h"
 #include "thanos/rpc.grpc.pb.h"
 #include "tsdb/querier/chunk_series.h"
 
@@ -48,19 +49,13 @@ struct EndpointInfo {
   bool supports_without_replica_labels = false;
 };
 
-// One frame of a Series stream: a series or a warning.
-struct SeriesFrame {
-  std::vector<tsdb::ChunkSeries> series;  // label-sorted (a batch frame holds several)
-  std::string warning;                    // set for a warning frame
-};
-
 // A Series call in flight. Not thread-safe, except Cancel.
 class SeriesStream {
  public:
   virtual ~SeriesStream() = default;
   // The next frame into `out`; false at the end of the stream. Errors: the call's status
-  // (DeadlineExceeded, Unavailable, ...), DataLoss for a chunk Argus cannot read (not XOR, no
-  // raw chunk, bad hash).
+  // (DeadlineExceeded, Unavailable, ...), DataLoss for a malformed frame or a chunk Argus
+  // cannot read (not XOR, no raw chunk).
   virtual absl::StatusOr<bool> Next(SeriesFrame* out) = 0;
   // Ends the call from any thread; a blocked Next returns Cancelled.
   virtual void Cancel() = 0;
@@ -92,14 +87,11 @@ class StoreClient {
   const std::string address_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<thanos::Store::Stub> store_;
+  const grpc::internal::RpcMethod series_method_;  // read as WireFrames (storeapi/wire)
 };
 
 // `matchers` as StoreAPI label matchers, appended to `out`.
 void AppendWireMatchers(const std::vector<labels::Matcher>& matchers,
                         google::protobuf::RepeatedPtrField<thanos::LabelMatcher>* out);
-
-// The received series as Argus holds it: labels and chunk views into `series`, which the
-// result keeps alive. Errors: DataLoss as SeriesStream::Next describes.
-absl::StatusOr<tsdb::ChunkSeries> FromProto(std::shared_ptr<const thanos::Series> series);
 
 }  // namespace argus::storeapi

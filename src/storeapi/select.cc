@@ -87,10 +87,100 @@ struct Selection {
 // the CPU.
 constexpr size_t kParallelSelections = 8;
 
+// Whether `src`'s series can be sent in the order the source reads them, external labels
+// added: no replica labels to strip (that re-sorts), and no external label the source's own
+// series may carry (an overriding value moves a series).
+bool Streamable(const SourceRef& src, const Request& req) {
+  if (!req.without_replica_labels.empty()) return false;
+  for (const labels::Label& l : src.external) {
+    if (src.source->MayHaveLabel(l.name)) return false;
+  }
+  return true;
+}
+
+// Sends series with external labels added in label order, from a source sorted without them.
+// Adding labels no series has changes the order of two series only where one's labels are a
+// strict prefix of the other's (b = a plus more, some of which sort before an external label):
+// and the series extending a series come right after it in the source's order. So series are
+// held while they extend the first one held, and the held ones are sorted and sent once a
+// series that does not extend it arrives; usually one series is held at a time.
+class ExternalOrder {
+ public:
+  ExternalOrder(const labels::Labels& external, const Request& req,
+                const tsdb::ChunkSeriesSink& sink)
+      : external_(external), req_(req), sink_(sink) {}
+
+  absl::Status Add(tsdb::ChunkSeries s) {
+    if (!held_.empty() && !Extends(s.labels, held_.front().labels)) RETURN_IF_ERROR(Flush());
+    held_.push_back(std::move(s));
+    return absl::OkStatus();
+  }
+
+  // Sends what is held. Errors: the sink's.
+  absl::Status Flush() {
+    for (tsdb::ChunkSeries& s : held_) s.labels = Answered(s.labels, external_, req_);
+    if (held_.size() > 1) {
+      std::stable_sort(held_.begin(), held_.end(),
+                       [](const auto& a, const auto& b) { return a.labels < b.labels; });
+    }
+    for (tsdb::ChunkSeries& s : held_) {
+      if (full()) break;
+      ++sent_;
+      if (absl::Status st = sink_(std::move(s)); !st.ok()) {
+        sink_failed_ = true;
+        return st;
+      }
+    }
+    held_.clear();
+    return absl::OkStatus();
+  }
+
+  // The request's limit is reached: nothing more is sent.
+  bool full() const { return req_.limit > 0 && sent_ >= static_cast<size_t>(req_.limit); }
+  bool sink_failed() const { return sink_failed_; }
+
+ private:
+  static bool Extends(const labels::Labels& b, const labels::Labels& a) {
+    if (b.size() <= a.size()) return false;
+    auto x = b.begin();
+    for (const labels::Label& l : a) {
+      if (x->name != l.name || x->value != l.value) return false;
+      ++x;
+    }
+    return true;
+  }
+
+  const labels::Labels& external_;
+  const Request& req_;
+  const tsdb::ChunkSeriesSink& sink_;
+  std::vector<tsdb::ChunkSeries> held_;  // with the source's labels until sent
+  size_t sent_ = 0;
+  bool sink_failed_ = false;
+};
+
+// The one source of a call, streamed through ExternalOrder.
+absl::StatusOr<std::vector<std::string>> StreamOne(Selection& job, const Request& req,
+                                                   QueryBudget* budget,
+                                                   const tsdb::ChunkSeriesSink& sink) {
+  ExternalOrder order(job.src->external, req, sink);
+  // Stops the source once the limit is reached (not an error: the answer is complete).
+  const absl::Status kFull = absl::CancelledError("series limit reached");
+  absl::Status s = job.src->source->Stream(job.params, budget, [&](tsdb::ChunkSeries series) {
+    if (order.full()) return kFull;
+    return order.Add(std::move(series));
+  });
+  std::vector<std::string> warnings = std::move(job.warnings);
+  if (order.sink_failed()) return s;
+  if (!s.ok() && !order.full()) RETURN_IF_ERROR(Failed(*job.src, s, req, &warnings));
+  RETURN_IF_ERROR(order.Flush());
+  return warnings;
+}
+
 }  // namespace
 
-absl::StatusOr<SeriesAnswer> SelectSeries(const Store& store, const Request& req, bool skip_chunks,
-                                          QueryBudget* budget) {
+absl::StatusOr<std::vector<std::string>> StreamSeries(const Store& store, const Request& req,
+                                                      bool skip_chunks, QueryBudget* budget,
+                                                      const tsdb::ChunkSeriesSink& sink) {
   const std::vector<SourceRef> sources = store.Sources();
   std::vector<Selection> jobs;
   for (const SourceRef& src : sources) {
@@ -111,15 +201,17 @@ absl::StatusOr<SeriesAnswer> SelectSeries(const Store& store, const Request& req
          {}});
   }
   for (Selection& job : jobs) job.params.warnings = &job.warnings;
+  if (jobs.size() == 1 && Streamable(*jobs[0].src, req))
+    return StreamOne(jobs[0], req, budget, sink);
+
   ParallelFor(jobs.size(), kParallelSelections,
               [&](size_t i) { jobs[i].got = jobs[i].src->source->Select(jobs[i].params, budget); });
-
-  SeriesAnswer answer;
+  std::vector<std::string> warnings;
   std::vector<std::vector<tsdb::ChunkSeries>> parts;
   for (Selection& job : jobs) {
-    for (std::string& w : job.warnings) answer.warnings.push_back(std::move(w));
+    for (std::string& w : job.warnings) warnings.push_back(std::move(w));
     if (!job.got.ok()) {
-      RETURN_IF_ERROR(Failed(*job.src, job.got.status(), req, &answer.warnings));
+      RETURN_IF_ERROR(Failed(*job.src, job.got.status(), req, &warnings));
       continue;
     }
     std::vector<tsdb::ChunkSeries>& got = *job.got;
@@ -130,10 +222,20 @@ absl::StatusOr<SeriesAnswer> SelectSeries(const Store& store, const Request& req
     }
     parts.push_back(std::move(got));
   }
-  answer.series = tsdb::MergeChunkSeries(std::move(parts));
-  if (req.limit > 0 && answer.series.size() > static_cast<size_t>(req.limit)) {
-    answer.series.resize(req.limit);
-  }
+  std::vector<tsdb::ChunkSeries> merged = tsdb::MergeChunkSeries(std::move(parts));
+  if (req.limit > 0 && merged.size() > static_cast<size_t>(req.limit)) merged.resize(req.limit);
+  for (tsdb::ChunkSeries& s : merged) RETURN_IF_ERROR(sink(std::move(s)));
+  return warnings;
+}
+
+absl::StatusOr<SeriesAnswer> SelectSeries(const Store& store, const Request& req, bool skip_chunks,
+                                          QueryBudget* budget) {
+  SeriesAnswer answer;
+  ASSIGN_OR_RETURN(answer.warnings,
+                   StreamSeries(store, req, skip_chunks, budget, [&](tsdb::ChunkSeries s) {
+                     answer.series.push_back(std::move(s));
+                     return absl::OkStatus();
+                   }));
   return answer;
 }
 

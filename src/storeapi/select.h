@@ -33,8 +33,16 @@ struct SeriesAnswer {
   std::vector<std::string> warnings;
 };
 
-// Series of `store` for `req`. Errors: InvalidArgument "no matchers specified (excluding
-// external labels)" when the store requires matchers and none are left for a source;
+// Series of `store` for `req`, sent to `sink` in label order; returns the warnings. When one
+// source answers (and no replica labels are to be removed), series reach the sink as the
+// source reads them (SeriesSource::Stream), so a server can send the first ones while it reads
+// the rest; otherwise once all sources have answered. Errors: as SelectSeries, or the sink's.
+absl::StatusOr<std::vector<std::string>> StreamSeries(const Store& store, const Request& req,
+                                                      bool skip_chunks, QueryBudget* budget,
+                                                      const tsdb::ChunkSeriesSink& sink);
+
+// Series of `store` for `req`, all at once. Errors: InvalidArgument "no matchers specified
+// (excluding external labels)" when the store requires matchers and none are left for a source;
 // ResourceExhausted from `budget`; a source's error when abort_on_partial, prefixed with its
 // name.
 absl::StatusOr<SeriesAnswer> SelectSeries(const Store& store, const Request& req, bool skip_chunks,

@@ -1,8 +1,10 @@
 #include "storeapi/select.h"
 
+#include <algorithm>
 #include <limits>
 #include <map>
 
+#include "base/status.h"
 #include "gtest/gtest.h"
 
 namespace argus::storeapi {
@@ -45,6 +47,34 @@ class FakeSource : public SeriesSource {
  private:
   std::vector<labels::Labels> series_;
   absl::Status fail_;
+};
+
+// A source that streams its series one at a time (as the TSDB does), failing after
+// `fail_after` of them when `fail` is set, and knows which labels its series have.
+class StreamingSource : public FakeSource {
+ public:
+  StreamingSource(std::vector<labels::Labels> series, absl::Status fail = absl::OkStatus(),
+                  size_t fail_after = 0)
+      : FakeSource(series), series_(std::move(series)), fail_(fail), fail_after_(fail_after) {}
+  absl::Status Stream(const SelectParams& p, QueryBudget*,
+                      const tsdb::ChunkSeriesSink& sink) override {
+    for (const labels::Labels& l : series_) {
+      if (!fail_.ok() && emitted == fail_after_) return fail_;
+      ++emitted;
+      RETURN_IF_ERROR(sink({l, {{p.min_time, p.min_time, ""}}, {}}));
+    }
+    return fail_;
+  }
+  bool MayHaveLabel(const std::string& name) const override {
+    return std::any_of(series_.begin(), series_.end(),
+                       [&](const labels::Labels& l) { return l.Has(name); });
+  }
+  size_t emitted = 0;  // series handed to the sink so far
+
+ private:
+  std::vector<labels::Labels> series_;
+  absl::Status fail_;
+  size_t fail_after_;
 };
 
 class FakeStore : public Store {
@@ -154,6 +184,96 @@ TEST(SelectSeries, SidecarRefusesWhenOnlyExternalMatchersAreLeft) {
   EXPECT_EQ(got.status().message(), "no matchers specified (excluding external labels)");
   store.requires_matchers = false;  // a store gateway selects every series then
   EXPECT_TRUE(SelectSeries(store, r, false, &budget).ok());
+}
+
+Request AllNames() {
+  Request r = All();
+  r.matchers = {M(labels::MatchType::kRegexMatch, "__name__", ".+")};
+  return r;
+}
+
+std::vector<std::string> Streamed(const Store& store, const Request& r, StreamingSource* src,
+                                  std::vector<size_t>* emitted_when_sent = nullptr,
+                                  std::vector<std::string>* warnings = nullptr,
+                                  absl::Status* status = nullptr) {
+  std::vector<std::string> got;
+  QueryBudget budget({});
+  absl::StatusOr<std::vector<std::string>> w =
+      StreamSeries(store, r, false, &budget, [&](tsdb::ChunkSeries s) {
+        got.push_back(s.labels.ToString());
+        if (emitted_when_sent != nullptr) emitted_when_sent->push_back(src->emitted);
+        return absl::OkStatus();
+      });
+  if (status != nullptr) *status = w.status();
+  if (w.ok() && warnings != nullptr) *warnings = *w;
+  return got;
+}
+
+TEST(StreamSeries, OneSourceStreamsInTheOrderExternalLabelsMake) {
+  // {a="1"} sorts after {} on its own, before it once cluster="c" is added to both ("a" <
+  // "cluster"); series that extend no other are sent as the next one arrives.
+  auto src =
+      std::make_shared<StreamingSource>(std::vector<labels::Labels>{{{"__name__", "m"}},
+                                                                    {{"__name__", "m"}, {"a", "1"}},
+                                                                    {{"__name__", "m"}, {"a", "2"}},
+                                                                    {{"__name__", "n"}, {"b", "1"}},
+                                                                    {{"__name__", "n"}, {"b", "2"}},
+                                                                    {{"__name__", "o"}}});
+  FakeStore store;
+  store.sources = {{src, {{"cluster", "c"}}, 0, kMax, "tsdb"}};
+  std::vector<size_t> emitted;
+  EXPECT_EQ(Streamed(store, AllNames(), src.get(), &emitted),
+            (std::vector<std::string>{
+                R"({__name__="m", a="1", cluster="c"})", R"({__name__="m", a="2", cluster="c"})",
+                R"({__name__="m", cluster="c"})", R"({__name__="n", b="1", cluster="c"})",
+                R"({__name__="n", b="2", cluster="c"})", R"({__name__="o", cluster="c"})"}));
+  // Sent while the source was still reading: the m series once n's first arrived, and so on.
+  EXPECT_EQ(emitted, (std::vector<size_t>{4, 4, 4, 5, 6, 6}));
+  EXPECT_TRUE(src->asked.empty());  // streamed: Select was not called
+
+  // A source whose series may carry an external label's name (which then overrides) is
+  // selected whole and sorted: the same answer as SelectSeries.
+  auto own = std::make_shared<StreamingSource>(std::vector<labels::Labels>{
+      {{"__name__", "m"}, {"cluster", "x"}, {"z", "1"}}, {{"__name__", "m"}, {"z", "0"}}});
+  store.sources = {{own, {{"cluster", "c"}}, 0, kMax, "tsdb"}};
+  EXPECT_EQ(Streamed(store, AllNames(), own.get()),
+            (std::vector<std::string>{R"({__name__="m", cluster="c", z="0"})",
+                                      R"({__name__="m", cluster="c", z="1"})"}));
+  EXPECT_FALSE(own->asked.empty());
+}
+
+TEST(StreamSeries, LimitStopsTheSource) {
+  std::vector<labels::Labels> many;
+  for (int i = 0; i < 10; ++i) many.push_back({{"__name__", "m"}, {"i", std::to_string(i)}});
+  auto src = std::make_shared<StreamingSource>(many);
+  FakeStore store;
+  store.sources = {{src, {{"cluster", "c"}}, 0, kMax, "tsdb"}};
+  Request r = AllNames();
+  r.limit = 3;
+  EXPECT_EQ(Streamed(store, r, src.get()).size(), 3u);
+  EXPECT_LE(src->emitted, 5u);
+}
+
+TEST(StreamSeries, SourceFailingMidStream) {
+  std::vector<labels::Labels> series = {
+      {{"__name__", "a"}}, {{"__name__", "b"}}, {{"__name__", "c"}}};
+  auto src = std::make_shared<StreamingSource>(series, absl::DataLossError("bad chunk"), 2);
+  FakeStore store;
+  store.sources = {{src, {}, 0, kMax, "tsdb"}};
+  std::vector<std::string> warnings;
+  absl::Status status;
+  // WARN: what was read, and the failure as a warning.
+  EXPECT_EQ(Streamed(store, AllNames(), src.get(), nullptr, &warnings, &status),
+            (std::vector<std::string>{R"({__name__="a"})", R"({__name__="b"})"}));
+  EXPECT_TRUE(status.ok()) << status;
+  EXPECT_EQ(warnings, (std::vector<std::string>{"tsdb: bad chunk"}));
+  // ABORT: the call fails.
+  Request abort = AllNames();
+  abort.abort_on_partial = true;
+  src->emitted = 0;
+  Streamed(store, abort, src.get(), nullptr, nullptr, &status);
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(status.message().find("tsdb"), std::string::npos) << status;
 }
 
 TEST(SelectLabels, ExternalLabelsAnswerAndSourcesOutOfRangeAreSkipped) {

@@ -1,13 +1,11 @@
 #include "storeapi/service.h"
 
-#include <xxhash.h>
-
 #include <memory>
 #include <utility>
 
 #include "base/status.h"
-#include "google/protobuf/arena.h"
 #include "storeapi/select.h"
+#include "storeapi/wire.h"
 
 namespace argus::storeapi {
 namespace {
@@ -64,20 +62,6 @@ void SetLabels(const labels::Labels& in, google::protobuf::RepeatedPtrField<than
   }
 }
 
-void ToSeries(const tsdb::ChunkSeries& in, thanos::Series* out) {
-  SetLabels(in.labels, out->mutable_labels());
-  out->mutable_chunks()->Reserve(in.chunks.size());
-  for (const tsdb::ChunkView& c : in.chunks) {
-    thanos::AggrChunk* ac = out->add_chunks();
-    ac->set_min_time(c.min_time);
-    ac->set_max_time(c.max_time);
-    thanos::Chunk* raw = ac->mutable_raw();
-    raw->set_type(thanos::Chunk::XOR);
-    raw->set_data(c.data.data(), c.data.size());
-    raw->set_hash(XXH64(c.data.data(), c.data.size(), 0));
-  }
-}
-
 // A time range with "unset" (0, 0) meaning all time, as Thanos's label calls treat it.
 std::pair<int64_t, int64_t> LabelRange(int64_t start, int64_t end) {
   if (start == 0 && end == 0) {
@@ -98,7 +82,14 @@ StoreService::StoreService(const Store* store, ServiceOptions opts, metrics::Reg
       series_sent_(&registry->AddCounter("argus_storeapi_series_sent_total",
                                          "Series sent in answers to StoreAPI Series calls.")),
       chunks_sent_(&registry->AddCounter("argus_storeapi_chunks_sent_total",
-                                         "Chunks sent in answers to StoreAPI Series calls.")) {}
+                                         "Chunks sent in answers to StoreAPI Series calls.")) {
+  // Series (method 1 of thanos.Store) writes frames it encodes itself (storeapi/wire).
+  MarkMethodStreamed(
+      1, new grpc::internal::SplitServerStreamingHandler<thanos::SeriesRequest, WireFrame>(
+             [this](grpc::ServerContext* ctx, SeriesStreamer* stream) {
+               return Series(ctx, stream);
+             }));
+}
 
 grpc::Status StoreService::Handled(const char* method, const char* type, grpc::Status s) {
   handled_->WithLabelValues({CodeName(s.error_code()), method, "thanos.Store", type}).Inc();
@@ -120,8 +111,12 @@ grpc::Status StoreService::Info(grpc::ServerContext*, const thanos::InfoRequest*
   return Handled("Info", "unary", grpc::Status::OK);
 }
 
-grpc::Status StoreService::Series(grpc::ServerContext* ctx, const thanos::SeriesRequest* req,
-                                  grpc::ServerWriter<thanos::SeriesResponse>* writer) {
+grpc::Status StoreService::Series(grpc::ServerContext* ctx, SeriesStreamer* stream) {
+  thanos::SeriesRequest req;
+  if (!stream->Read(&req)) {
+    return Handled("Series", "server_stream",
+                   grpc::Status(grpc::StatusCode::INTERNAL, "no request received"));
+  }
   {
     std::unique_lock<std::mutex> l(mu_);
     slot_freed_.wait(l, [&] {
@@ -129,7 +124,7 @@ grpc::Status StoreService::Series(grpc::ServerContext* ctx, const thanos::Series
     });
     ++in_flight_;
   }
-  grpc::Status s = ServeSeries(ctx, *req, writer);
+  grpc::Status s = ServeSeries(ctx, req, stream);
   {
     std::lock_guard<std::mutex> l(mu_);
     --in_flight_;
@@ -138,43 +133,45 @@ grpc::Status StoreService::Series(grpc::ServerContext* ctx, const thanos::Series
   return Handled("Series", "server_stream", s);
 }
 
-grpc::Status StoreService::ServeSeries(grpc::ServerContext* ctx, const thanos::SeriesRequest& req,
-                                       grpc::ServerWriter<thanos::SeriesResponse>* writer) {
+grpc::Status StoreService::ServeSeries(grpc::ServerContext*, const thanos::SeriesRequest& req,
+                                       SeriesStreamer* stream) {
   absl::StatusOr<Request> r =
       ToRequest(req, req.min_time(), req.max_time(), req.partial_response_disabled());
   if (!r.ok()) return ToGrpc(r.status());
   QueryBudget budget(opts_.limits);
-  absl::StatusOr<SeriesAnswer> answer = SelectSeries(*store_, *r, req.skip_chunks(), &budget);
-  if (!answer.ok()) return ToGrpc(answer.status());
-
-  thanos::SeriesResponse warning;
-  for (const std::string& w : answer->warnings) {
-    warning.set_warning(w);
-    if (!writer->Write(warning)) return grpc::Status(grpc::StatusCode::CANCELLED, "client gone");
-  }
-  // Each frame's many small parts come from one arena, reset after the frame is written.
-  constexpr size_t kBlock = 256 << 10;
-  const std::unique_ptr<char[]> block(new char[kBlock]);  // not zeroed: the arena writes first
-  google::protobuf::ArenaOptions arena_opts;
-  arena_opts.initial_block = block.get();
-  arena_opts.initial_block_size = kBlock;
-  google::protobuf::Arena arena(arena_opts);
-  const size_t batch = req.response_batch_size() > 1 ? req.response_batch_size() : 1;
-  size_t chunks = 0;
-  for (size_t i = 0; i < answer->series.size(); i += batch) {
-    if (ctx->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled");
-    auto* frame = google::protobuf::Arena::CreateMessage<thanos::SeriesResponse>(&arena);
-    const size_t end = std::min(answer->series.size(), i + batch);
-    for (size_t j = i; j < end; ++j) {
-      ToSeries(answer->series[j],
-               batch == 1 ? frame->mutable_series() : frame->mutable_batch()->add_series());
-      chunks += answer->series[j].chunks.size();
+  // A frame holds up to response_batch_size series (one, as a bare series, when unset) and
+  // stops growing at kFrameBytes; a full frame goes out when the next series arrives, as the
+  // series are selected. A client gone or past its deadline fails the next write.
+  constexpr size_t kFrameBytes = 1 << 20;
+  const bool batch = req.response_batch_size() > 1;
+  const size_t per_frame = batch ? req.response_batch_size() : 1;
+  const absl::Status gone = absl::CancelledError("client gone");
+  FrameEncoder frame;
+  size_t series = 0, chunks = 0;
+  absl::StatusOr<std::vector<std::string>> warnings =
+      StreamSeries(*store_, *r, req.skip_chunks(), &budget, [&](tsdb::ChunkSeries s) {
+        if (frame.series() >= per_frame || frame.bytes() >= kFrameBytes) {
+          if (!stream->Write(frame.Finish(batch))) return gone;
+        }
+        frame.Add(s);
+        ++series;
+        chunks += s.chunks.size();
+        return absl::OkStatus();
+      });
+  if (!warnings.ok()) return ToGrpc(warnings.status());
+  // The last frame leaves together with the status, in one write: the client's last read
+  // needs no round of its own.
+  std::vector<WireFrame> last;
+  if (frame.series() > 0) last.push_back(frame.Finish(batch));
+  for (const std::string& w : *warnings) last.push_back(WarningFrame(w));
+  for (size_t i = 0; i < last.size(); ++i) {
+    if (i + 1 == last.size()) {
+      stream->WriteLast(last[i], grpc::WriteOptions());
+    } else if (!stream->Write(last[i])) {
+      return ToGrpc(gone);
     }
-    const bool written = writer->Write(*frame);
-    arena.Reset();
-    if (!written) return grpc::Status(grpc::StatusCode::CANCELLED, "client gone");
   }
-  series_sent_->Add(answer->series.size());
+  series_sent_->Add(series);
   chunks_sent_->Add(chunks);
   return grpc::Status::OK;
 }

@@ -12,6 +12,7 @@
 #include "metrics/registry.h"
 #include "storeapi/budget.h"
 #include "storeapi/source.h"
+#include "storeapi/wire.h"
 #include "thanos/info.grpc.pb.h"
 #include "thanos/rpc.grpc.pb.h"
 
@@ -29,16 +30,17 @@ class StoreService final : public thanos::Store::Service {
 
   grpc::Status Info(grpc::ServerContext* ctx, const thanos::InfoRequest* req,
                     thanos::InfoResponse* resp) override;
-  grpc::Status Series(grpc::ServerContext* ctx, const thanos::SeriesRequest* req,
-                      grpc::ServerWriter<thanos::SeriesResponse>* writer) override;
   grpc::Status LabelNames(grpc::ServerContext* ctx, const thanos::LabelNamesRequest* req,
                           thanos::LabelNamesResponse* resp) override;
   grpc::Status LabelValues(grpc::ServerContext* ctx, const thanos::LabelValuesRequest* req,
                            thanos::LabelValuesResponse* resp) override;
 
  private:
+  using SeriesStreamer = grpc::ServerSplitStreamer<thanos::SeriesRequest, WireFrame>;
+  // thanos.Store/Series: reads the request, answers with frames built by storeapi/wire.
+  grpc::Status Series(grpc::ServerContext* ctx, SeriesStreamer* stream);
   grpc::Status ServeSeries(grpc::ServerContext* ctx, const thanos::SeriesRequest& req,
-                           grpc::ServerWriter<thanos::SeriesResponse>* writer);
+                           SeriesStreamer* stream);
   // Records a finished call in grpc_server_handled_total.
   grpc::Status Handled(const char* method, const char* type, grpc::Status s);
 

@@ -44,6 +44,13 @@ class SeriesSource {
   // means this source is broken for the query (the server may turn it into a warning).
   virtual absl::StatusOr<std::vector<tsdb::ChunkSeries>> Select(const SelectParams& params,
                                                                 QueryBudget* budget) = 0;
+  // Select's series, in the same order, to `sink`: as the source reads them where it can (so
+  // the first ones can be on their way while later ones are read), by default once Select has
+  // them all. Errors: Select's, or the sink's (which stops the stream).
+  virtual absl::Status Stream(const SelectParams& params, QueryBudget* budget,
+                              const tsdb::ChunkSeriesSink& sink);
+  // Whether some series of the source may have label `name` (true unless the source is sure).
+  virtual bool MayHaveLabel(const std::string& /*name*/) const { return true; }
   // Sorted label names of series matching `matchers` (all series for none) with samples in
   // [min_time, max_time] (a source may answer for a wider range, as Prometheus does).
   virtual absl::StatusOr<std::vector<std::string>> LabelNames(

@@ -9,15 +9,33 @@
 
 namespace argus::storeapi {
 
-absl::StatusOr<std::vector<tsdb::ChunkSeries>> TsdbSource::Select(const SelectParams& params,
-                                                                  QueryBudget* budget) {
+absl::Status TsdbSource::Stream(const SelectParams& params, QueryBudget* budget,
+                                const tsdb::ChunkSeriesSink& sink) {
   // The querier keeps the blocks the chunk views point into open: each series holds it.
   std::shared_ptr<tsdb::TsdbQuerier> q = db_->ChunkQuerier(params.min_time, params.max_time);
-  ASSIGN_OR_RETURN(std::vector<tsdb::ChunkSeries> series,
-                   q->SelectChunks(params.min_time, params.max_time, params.matchers));
-  for (tsdb::ChunkSeries& s : series) s.keepalive.push_back(q);
-  RETURN_IF_ERROR(ChargeSelected(&series, params.skip_chunks, budget));
-  return series;
+  return q->StreamChunks(params.min_time, params.max_time, params.matchers,
+                         [&](tsdb::ChunkSeries s) {
+                           s.keepalive.push_back(q);
+                           RETURN_IF_ERROR(ChargeSeries(&s, params.skip_chunks, budget));
+                           return sink(std::move(s));
+                         });
+}
+
+absl::StatusOr<std::vector<tsdb::ChunkSeries>> TsdbSource::Select(const SelectParams& params,
+                                                                  QueryBudget* budget) {
+  std::vector<tsdb::ChunkSeries> out;
+  RETURN_IF_ERROR(Stream(params, budget, [&](tsdb::ChunkSeries s) {
+    out.push_back(std::move(s));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+bool TsdbSource::MayHaveLabel(const std::string& name) const {
+  std::unique_ptr<tsdb::TsdbQuerier> q =
+      db_->ChunkQuerier(std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
+  absl::StatusOr<std::vector<std::string>> values = q->LabelValues(name, {});
+  return !values.ok() || !values->empty();
 }
 
 absl::StatusOr<std::vector<std::string>> TsdbSource::LabelNames(

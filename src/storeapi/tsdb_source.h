@@ -18,6 +18,10 @@ class TsdbSource : public SeriesSource {
 
   absl::StatusOr<std::vector<tsdb::ChunkSeries>> Select(const SelectParams& params,
                                                         QueryBudget* budget) override;
+  // Streams block series as it reads them (tsdb::TsdbQuerier::StreamChunks).
+  absl::Status Stream(const SelectParams& params, QueryBudget* budget,
+                      const tsdb::ChunkSeriesSink& sink) override;
+  bool MayHaveLabel(const std::string& name) const override;
   absl::StatusOr<std::vector<std::string>> LabelNames(
       int64_t min_time, int64_t max_time, const std::vector<labels::Matcher>& matchers) override;
   absl::StatusOr<std::vector<std::string>> LabelValues(

@@ -285,8 +285,11 @@ class TlsAndLimitsTest(unittest.TestCase):
     def test_limits(self):
         begin, end = STATE["range"]
         client = tc.StoreClient(STATE["server-tls"], self.credentials(True))
+        # 11 series in the first 10 minutes (a chunk each, about 1000 samples in all): over the
+        # series limit only.
         with self.assertRaises(grpc.RpcError) as e:
-            client.series(matchers=[("__name__", "=~", ".+")], min_time=begin, max_time=end)
+            client.series(matchers=[("__name__", "=~", ".+")], min_time=begin,
+                          max_time=begin + 10 * 60 * 1000)
         self.assertEqual(e.exception.code(), grpc.StatusCode.RESOURCE_EXHAUSTED)
         self.assertIn("--store.limits.request-series", e.exception.details())
         # 4 series x 6h every 30 s = 2880 samples: under both limits.
