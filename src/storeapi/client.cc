@@ -39,16 +39,23 @@ class GrpcSeriesStream final : public SeriesStream {
   GrpcSeriesStream(grpc::Channel* channel, const grpc::internal::RpcMethod& method,
                    const thanos::SeriesRequest& req, absl::Time deadline) {
     SetDeadline(&ctx_, deadline);
-    reader_.reset(
-        grpc::internal::ClientReaderFactory<WireFrame>::Create(channel, method, &ctx_, req));
+    reader_.reset(grpc::internal::ClientAsyncReaderFactory<WireFrame>::Create(
+        channel, &cq_, method, &ctx_, req, true, &started_));
   }
   ~GrpcSeriesStream() override {
     if (!finished_) {
       ctx_.TryCancel();
       WireFrame drain;
-      while (reader_->Read(&drain)) {
+      while (Await([&](void* tag) { reader_->Read(&drain, tag); })) {
       }
-      reader_->Finish().IgnoreError();
+      grpc::Status ignored;
+      Await([&](void* tag) { reader_->Finish(&ignored, tag); });
+    }
+    reader_.reset();  // before the queue it reports to goes
+    cq_.Shutdown();
+    void* tag;
+    bool ok;
+    while (cq_.Next(&tag, &ok)) {
     }
   }
 
@@ -57,9 +64,11 @@ class GrpcSeriesStream final : public SeriesStream {
     out->warning.clear();
     if (finished_) return false;
     WireFrame frame;
-    if (!reader_->Read(&frame)) {
+    if (!Await([&](void* tag) { reader_->Read(&frame, tag); })) {
       finished_ = true;
-      RETURN_IF_ERROR(FromGrpc(reader_->Finish()));
+      grpc::Status status;
+      Await([&](void* tag) { reader_->Finish(&status, tag); });
+      RETURN_IF_ERROR(FromGrpc(status));
       return false;
     }
     RETURN_IF_ERROR(DecodeFrame(frame, out));
@@ -69,8 +78,24 @@ class GrpcSeriesStream final : public SeriesStream {
   void Cancel() override { ctx_.TryCancel(); }
 
  private:
+  // Starts an operation with a tag of its own and waits for it (and for the call's start);
+  // the operation's success.
+  template <typename Start>
+  bool Await(Start start) {
+    char op;
+    start(&op);
+    for (;;) {
+      void* tag;
+      bool ok;
+      if (!cq_.Next(&tag, &ok)) return false;
+      if (tag == &op) return ok;
+    }
+  }
+
   grpc::ClientContext ctx_;
-  std::unique_ptr<grpc::ClientReader<WireFrame>> reader_;
+  grpc::CompletionQueue cq_;
+  std::unique_ptr<grpc::ClientAsyncReader<WireFrame>> reader_;
+  char started_ = 0;
   bool finished_ = false;
 };
 
