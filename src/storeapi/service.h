@@ -1,7 +1,8 @@
 // The gRPC services over a Store: thanos.Store (Series, LabelNames, LabelValues and the
 // legacy Info) and thanos.info.Info, with the StoreAPI's wire rules: whole series, sorted,
 // xxhash64 of every chunk, warnings as warning frames, SeriesBatch frames when
-// response_batch_size > 1, errors as gRPC codes (InvalidArgument for a bad request,
+// response_batch_size > 1 (sent as the series are selected, encoded by storeapi/wire), errors
+// as gRPC codes (InvalidArgument for a bad request,
 // ResourceExhausted for a limit).
 #pragma once
 

@@ -114,13 +114,12 @@ class FieldReader {
 };
 
 absl::Status DecodeLabel(absl::string_view message, std::vector<labels::Label>* out) {
-  labels::Label l;
+  labels::Label& l = out->emplace_back();
   FieldReader r(message);
   while (r.Next()) {
-    if (r.number == 1) l.name = std::string(r.bytes);
-    if (r.number == 2) l.value = std::string(r.bytes);
+    if (r.number == 1) l.name.assign(r.bytes.data(), r.bytes.size());
+    if (r.number == 2) l.value.assign(r.bytes.data(), r.bytes.size());
   }
-  out->push_back(std::move(l));
   return r.status();
 }
 
@@ -165,20 +164,20 @@ absl::Status DecodeChunk(absl::string_view message, const labels::Labels& lset,
 
 absl::Status DecodeSeries(absl::string_view message, const std::shared_ptr<const void>& keep,
                           std::vector<tsdb::ChunkSeries>* out) {
-  tsdb::ChunkSeries s;
   std::vector<labels::Label> lset;
-  std::vector<absl::string_view> chunks;
+  lset.reserve(8);
+  absl::InlinedVector<absl::string_view, 8> chunks;
   FieldReader r(message);
   while (r.Next()) {
     if (r.number == 1) RETURN_IF_ERROR(DecodeLabel(r.bytes, &lset));
     if (r.number == 2) chunks.push_back(r.bytes);
   }
   RETURN_IF_ERROR(r.status());
+  tsdb::ChunkSeries& s = out->emplace_back();
   s.labels = labels::Labels::FromUnsorted(std::move(lset));
   s.chunks.reserve(chunks.size());
   for (absl::string_view c : chunks) RETURN_IF_ERROR(DecodeChunk(c, s.labels, &s.chunks));
   s.keepalive.push_back(keep);
-  out->push_back(std::move(s));
   return absl::OkStatus();
 }
 
