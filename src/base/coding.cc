@@ -4,15 +4,18 @@
 
 namespace argus {
 
-void PutUvarint(std::string* dst, uint64_t v) {
-  char buf[kMaxVarintLen64];
-  int n = 0;
+char* EncodeUvarint(char* dst, uint64_t v) {
   while (v >= 0x80) {
-    buf[n++] = static_cast<char>(v | 0x80);
+    *dst++ = static_cast<char>(v | 0x80);
     v >>= 7;
   }
-  buf[n++] = static_cast<char>(v);
-  dst->append(buf, n);
+  *dst++ = static_cast<char>(v);
+  return dst;
+}
+
+void PutUvarint(std::string* dst, uint64_t v) {
+  char buf[kMaxVarintLen64];
+  dst->append(buf, EncodeUvarint(buf, v) - buf);
 }
 
 void PutVarint(std::string* dst, int64_t v) {

@@ -14,6 +14,9 @@ namespace argus {
 
 inline constexpr int kMaxVarintLen64 = 10;
 
+// Writes `v` as an unsigned LEB128 varint (1 to 10 bytes) at `dst`, which must have room;
+// returns the end of what it wrote.
+char* EncodeUvarint(char* dst, uint64_t v);
 // Appends `v` as an unsigned LEB128 varint (1 to 10 bytes).
 void PutUvarint(std::string* dst, uint64_t v);
 // Appends `v` zig-zag encoded, as Go's binary.PutVarint does.

@@ -40,17 +40,9 @@ size_t VarintField(uint64_t v) { return v == 0 ? 0 : 1 + UvarintLength(v); }
 size_t BytesField(absl::string_view v) { return v.empty() ? 0 : Delimited(v.size()); }
 
 // Writers into a buffer sized beforehand; each returns the end of what it wrote.
-char* PutVarint(char* p, uint64_t v) {
-  while (v >= 0x80) {
-    *p++ = static_cast<char>(v | 0x80);
-    v >>= 7;
-  }
-  *p++ = static_cast<char>(v);
-  return p;
-}
 char* PutKeyLength(char* p, char key, size_t n) {
   *p++ = key;
-  return PutVarint(p, n);
+  return EncodeUvarint(p, n);
 }
 char* PutBytesField(char* p, char key, absl::string_view v) {
   if (v.empty()) return p;
@@ -61,7 +53,7 @@ char* PutBytesField(char* p, char key, absl::string_view v) {
 char* PutVarintField(char* p, char key, uint64_t v) {
   if (v == 0) return p;
   *p++ = key;
-  return PutVarint(p, v);
+  return EncodeUvarint(p, v);
 }
 
 // Reads the fields of one message. Malformed input ends the reading with status() set.
@@ -198,7 +190,8 @@ char* FrameEncoder::Extend(size_t n) {
 }
 
 void FrameEncoder::Add(const tsdb::ChunkSeries& s) {
-  absl::InlinedVector<size_t, 16> label_sizes, raw_sizes;
+  // Sizes first: every message is preceded by its length.
+  absl::InlinedVector<size_t, 16> label_sizes, chunk_sizes, raw_sizes;
   absl::InlinedVector<uint64_t, 16> hashes;
   size_t size = 0;
   for (const labels::Label& l : s.labels) {
@@ -208,8 +201,10 @@ void FrameEncoder::Add(const tsdb::ChunkSeries& s) {
   for (const tsdb::ChunkView& c : s.chunks) {
     hashes.push_back(XXH64(c.data.data(), c.data.size(), 0));
     raw_sizes.push_back(BytesField(c.data) + VarintField(hashes.back()));
-    size += Delimited(VarintField(static_cast<uint64_t>(c.min_time)) +
-                      VarintField(static_cast<uint64_t>(c.max_time)) + Delimited(raw_sizes.back()));
+    chunk_sizes.push_back(VarintField(static_cast<uint64_t>(c.min_time)) +
+                          VarintField(static_cast<uint64_t>(c.max_time)) +
+                          Delimited(raw_sizes.back()));
+    size += Delimited(chunk_sizes.back());
   }
   const size_t total = Delimited(size);
   char* p = PutKeyLength(Extend(total), kSeriesKey, size);
@@ -221,10 +216,9 @@ void FrameEncoder::Add(const tsdb::ChunkSeries& s) {
   }
   i = 0;
   for (const tsdb::ChunkView& c : s.chunks) {
-    const uint64_t min = static_cast<uint64_t>(c.min_time), max = static_cast<uint64_t>(c.max_time);
-    p = PutKeyLength(p, kChunkKey, VarintField(min) + VarintField(max) + Delimited(raw_sizes[i]));
-    p = PutVarintField(p, kMinTimeKey, min);
-    p = PutVarintField(p, kMaxTimeKey, max);
+    p = PutKeyLength(p, kChunkKey, chunk_sizes[i]);
+    p = PutVarintField(p, kMinTimeKey, static_cast<uint64_t>(c.min_time));
+    p = PutVarintField(p, kMaxTimeKey, static_cast<uint64_t>(c.max_time));
     p = PutKeyLength(p, kRawKey, raw_sizes[i]);
     p = PutBytesField(p, kDataKey, c.data);
     p = PutVarintField(p, kHashKey, hashes[i++]);
