@@ -46,10 +46,9 @@ class GrpcSeriesStream final : public SeriesStream {
     if (!finished_) {
       ctx_.TryCancel();
       WireFrame drain;
-      while (Await([&](void* tag) { reader_->Read(&drain, tag); })) {
+      while (Read(&drain)) {
       }
-      grpc::Status ignored;
-      Await([&](void* tag) { reader_->Finish(&ignored, tag); });
+      Finish().IgnoreError();
     }
     reader_.reset();  // before the queue it reports to goes
     cq_.Shutdown();
@@ -64,11 +63,8 @@ class GrpcSeriesStream final : public SeriesStream {
     out->warning.clear();
     if (finished_) return false;
     WireFrame frame;
-    if (!Await([&](void* tag) { reader_->Read(&frame, tag); })) {
-      finished_ = true;
-      grpc::Status status;
-      Await([&](void* tag) { reader_->Finish(&status, tag); });
-      RETURN_IF_ERROR(FromGrpc(status));
+    if (!Read(&frame)) {
+      RETURN_IF_ERROR(Finish());
       return false;
     }
     RETURN_IF_ERROR(DecodeFrame(frame, out));
@@ -78,6 +74,18 @@ class GrpcSeriesStream final : public SeriesStream {
   void Cancel() override { ctx_.TryCancel(); }
 
  private:
+  // The next frame; false once the stream has ended.
+  bool Read(WireFrame* frame) {
+    return Await([&](void* tag) { reader_->Read(frame, tag); });
+  }
+  // The call's status, once Read returned false (or after a cancel).
+  absl::Status Finish() {
+    finished_ = true;
+    grpc::Status status;
+    Await([&](void* tag) { reader_->Finish(&status, tag); });
+    return FromGrpc(status);
+  }
+
   // Starts an operation with a tag of its own and waits for it (and for the call's start);
   // the operation's success.
   template <typename Start>

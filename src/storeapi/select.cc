@@ -232,10 +232,7 @@ absl::StatusOr<SeriesAnswer> SelectSeries(const Store& store, const Request& req
                                           QueryBudget* budget) {
   SeriesAnswer answer;
   ASSIGN_OR_RETURN(answer.warnings,
-                   StreamSeries(store, req, skip_chunks, budget, [&](tsdb::ChunkSeries s) {
-                     answer.series.push_back(std::move(s));
-                     return absl::OkStatus();
-                   }));
+                   StreamSeries(store, req, skip_chunks, budget, tsdb::AppendTo(&answer.series)));
   return answer;
 }
 

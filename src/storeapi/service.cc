@@ -86,9 +86,7 @@ StoreService::StoreService(const Store* store, ServiceOptions opts, metrics::Reg
   // Series (method 1 of thanos.Store) writes frames it encodes itself (storeapi/wire).
   MarkMethodStreamed(
       1, new grpc::internal::SplitServerStreamingHandler<thanos::SeriesRequest, WireFrame>(
-             [this](grpc::ServerContext* ctx, SeriesStreamer* stream) {
-               return Series(ctx, stream);
-             }));
+             [this](grpc::ServerContext*, SeriesStreamer* stream) { return Series(stream); }));
 }
 
 grpc::Status StoreService::Handled(const char* method, const char* type, grpc::Status s) {
@@ -111,7 +109,7 @@ grpc::Status StoreService::Info(grpc::ServerContext*, const thanos::InfoRequest*
   return Handled("Info", "unary", grpc::Status::OK);
 }
 
-grpc::Status StoreService::Series(grpc::ServerContext* ctx, SeriesStreamer* stream) {
+grpc::Status StoreService::Series(SeriesStreamer* stream) {
   thanos::SeriesRequest req;
   if (!stream->Read(&req)) {
     return Handled("Series", "server_stream",
@@ -124,7 +122,7 @@ grpc::Status StoreService::Series(grpc::ServerContext* ctx, SeriesStreamer* stre
     });
     ++in_flight_;
   }
-  grpc::Status s = ServeSeries(ctx, req, stream);
+  grpc::Status s = ServeSeries(req, stream);
   {
     std::lock_guard<std::mutex> l(mu_);
     --in_flight_;
@@ -133,8 +131,7 @@ grpc::Status StoreService::Series(grpc::ServerContext* ctx, SeriesStreamer* stre
   return Handled("Series", "server_stream", s);
 }
 
-grpc::Status StoreService::ServeSeries(grpc::ServerContext*, const thanos::SeriesRequest& req,
-                                       SeriesStreamer* stream) {
+grpc::Status StoreService::ServeSeries(const thanos::SeriesRequest& req, SeriesStreamer* stream) {
   absl::StatusOr<Request> r =
       ToRequest(req, req.min_time(), req.max_time(), req.partial_response_disabled());
   if (!r.ok()) return ToGrpc(r.status());

@@ -39,9 +39,8 @@ class StoreService final : public thanos::Store::Service {
  private:
   using SeriesStreamer = grpc::ServerSplitStreamer<thanos::SeriesRequest, WireFrame>;
   // thanos.Store/Series: reads the request, answers with frames built by storeapi/wire.
-  grpc::Status Series(grpc::ServerContext* ctx, SeriesStreamer* stream);
-  grpc::Status ServeSeries(grpc::ServerContext* ctx, const thanos::SeriesRequest& req,
-                           SeriesStreamer* stream);
+  grpc::Status Series(SeriesStreamer* stream);
+  grpc::Status ServeSeries(const thanos::SeriesRequest& req, SeriesStreamer* stream);
   // Records a finished call in grpc_server_handled_total.
   grpc::Status Handled(const char* method, const char* type, grpc::Status s);
 

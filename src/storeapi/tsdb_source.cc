@@ -24,10 +24,7 @@ absl::Status TsdbSource::Stream(const SelectParams& params, QueryBudget* budget,
 absl::StatusOr<std::vector<tsdb::ChunkSeries>> TsdbSource::Select(const SelectParams& params,
                                                                   QueryBudget* budget) {
   std::vector<tsdb::ChunkSeries> out;
-  RETURN_IF_ERROR(Stream(params, budget, [&](tsdb::ChunkSeries s) {
-    out.push_back(std::move(s));
-    return absl::OkStatus();
-  }));
+  RETURN_IF_ERROR(Stream(params, budget, tsdb::AppendTo(&out)));
   return out;
 }
 

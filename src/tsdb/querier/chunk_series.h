@@ -31,6 +31,14 @@ struct ChunkSeries {
 // Receives series one at a time; an error stops whatever is sending them.
 using ChunkSeriesSink = std::function<absl::Status(ChunkSeries)>;
 
+// A sink that appends every series to `*out`, which must outlive it.
+inline ChunkSeriesSink AppendTo(std::vector<ChunkSeries>* out) {
+  return [out](ChunkSeries s) {
+    out->push_back(std::move(s));
+    return absl::OkStatus();
+  };
+}
+
 // Iterates the samples of `series` with mint <= t <= maxt, in time order,
 // one sample per timestamp (the earliest chunk's, when chunks overlap). `series` must outlive
 // the iterator. Errors: DataLoss for a corrupt chunk.

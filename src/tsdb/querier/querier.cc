@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "base/status.h"
 
@@ -199,36 +200,28 @@ absl::Status MergeCursors(std::vector<std::unique_ptr<SeriesCursor>> cursors,
     for (size_t i = 1; i < heads.size(); ++i) {
       if (labels::Compare(heads[i].series.labels, heads[min].series.labels) < 0) min = i;
     }
-    ChunkSeries merged;
-    merged.labels = std::move(heads[min].series.labels);
-    size_t parts = 0;
-    for (size_t i = 0; i < heads.size();) {
-      ChunkSeries& s = heads[i].series;
-      if (i != min && !(s.labels == merged.labels)) {
-        ++i;
-        continue;
-      }
-      if (i == min) min = heads.size();  // taken: no head is the minimum any more
-      if (parts++ == 0) {
-        merged.chunks = std::move(s.chunks);
-        merged.keepalive = std::move(s.keepalive);
-      } else {
-        merged.chunks.insert(merged.chunks.end(), s.chunks.begin(), s.chunks.end());
-        merged.keepalive.insert(merged.keepalive.end(), s.keepalive.begin(), s.keepalive.end());
-      }
-      s = ChunkSeries();
-      ASSIGN_OR_RETURN(bool more, heads[i].cursor->Next(&s));
-      if (more) {
-        ++i;
-      } else {
-        heads.erase(heads.begin() + static_cast<std::ptrdiff_t>(i));
-        if (i < min) --min;
-      }
+    // Every head holding that series, in cursor order.
+    absl::InlinedVector<size_t, 8> same;
+    for (size_t i = 0; i < heads.size(); ++i) {
+      if (i == min || heads[i].series.labels == heads[min].series.labels) same.push_back(i);
     }
-    if (parts > 1) {
+    ChunkSeries merged = std::move(heads[same[0]].series);
+    for (size_t k = 1; k < same.size(); ++k) {
+      ChunkSeries& s = heads[same[k]].series;
+      merged.chunks.insert(merged.chunks.end(), s.chunks.begin(), s.chunks.end());
+      merged.keepalive.insert(merged.keepalive.end(), s.keepalive.begin(), s.keepalive.end());
+    }
+    if (same.size() > 1) {
       std::stable_sort(
           merged.chunks.begin(), merged.chunks.end(),
           [](const ChunkView& a, const ChunkView& b) { return a.min_time < b.min_time; });
+    }
+    // Those heads move on; exhausted ones go (back to front, so the indexes hold).
+    for (auto i = same.rbegin(); i != same.rend(); ++i) {
+      Head& h = heads[*i];
+      h.series = ChunkSeries();
+      ASSIGN_OR_RETURN(bool more, h.cursor->Next(&h.series));
+      if (!more) heads.erase(heads.begin() + static_cast<std::ptrdiff_t>(*i));
     }
     RETURN_IF_ERROR(sink(std::move(merged)));
   }
@@ -325,10 +318,7 @@ std::vector<ChunkSeries> MergeChunkSeries(std::vector<std::vector<ChunkSeries>> 
   std::vector<std::unique_ptr<SeriesCursor>> cursors;
   for (auto& list : sources) cursors.push_back(std::make_unique<ListCursor>(std::move(list)));
   std::vector<ChunkSeries> out;
-  MergeCursors(std::move(cursors), [&](ChunkSeries s) {
-    out.push_back(std::move(s));
-    return absl::OkStatus();
-  }).IgnoreError();  // lists cannot fail, nor can this sink
+  MergeCursors(std::move(cursors), AppendTo(&out)).IgnoreError();  // lists cannot fail
   return out;
 }
 
@@ -366,10 +356,7 @@ absl::Status TsdbQuerier::StreamChunks(int64_t mint, int64_t maxt,
 absl::StatusOr<std::vector<ChunkSeries>> TsdbQuerier::SelectChunks(
     int64_t mint, int64_t maxt, const std::vector<labels::Matcher>& matchers) const {
   std::vector<ChunkSeries> out;
-  RETURN_IF_ERROR(StreamChunks(mint, maxt, matchers, [&](ChunkSeries s) {
-    out.push_back(std::move(s));
-    return absl::OkStatus();
-  }));
+  RETURN_IF_ERROR(StreamChunks(mint, maxt, matchers, AppendTo(&out)));
   return out;
 }
 
