@@ -48,6 +48,13 @@ absl::StatusOr<config::HTTPClientConfig> ParseHttpClient(absl::string_view yaml,
     return absl::InvalidArgumentError(
         absl::StrCat(source, ": oauth2 and proxy_url are not supported by argus sidecar"));
   }
+  const config::TLSConfig& tls = c.tls_config;
+  if (!tls.server_name.empty() || !tls.min_version.empty() || !tls.max_version.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source,
+                     ": tls_config's server_name, min_version and max_version are not supported by "
+                     "argus sidecar"));
+  }
   return c;
 }
 

@@ -19,8 +19,8 @@ namespace argus::promclient {
 // The HTTP client settings of --prometheus.http-client(-file) (Thanos's
 // clientconfig.HTTPClientConfig: prometheus/common's format): basic auth, an Authorization
 // header and TLS; files (password, credentials) are read at each request.
-// Errors: InvalidArgument for a malformed document, unknown keys, or OAuth2 and proxy settings
-// (not supported by Argus's client).
+// Errors: InvalidArgument for a malformed document, unknown keys, or OAuth2, proxy and the TLS
+// server name and version settings (not supported by Argus's client, rather than ignored).
 absl::StatusOr<config::HTTPClientConfig> ParseHttpClient(absl::string_view yaml,
                                                          const std::string& source);
 
