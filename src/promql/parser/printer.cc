@@ -41,7 +41,8 @@ std::string AtSuffix(AtModifier at, int64_t at_ms) {
 std::string SelectorBody(const VectorSelector& vs) {
   std::vector<std::string> ms;
   for (const labels::Matcher& m : vs.matchers) {
-    if (m.name() == "__name__" && m.type() == labels::MatchType::kEqual && m.value() == vs.name) {
+    if (!vs.name.empty() && m.name() == "__name__" && m.type() == labels::MatchType::kEqual &&
+        m.value() == vs.name) {
       continue;
     }
     ms.push_back(m.ToString());

@@ -75,4 +75,15 @@ TEST(RoundTripTest, ConformanceExpressions) {
 }
 
 }  // namespace
+// A selector without a metric name keeps a __name__="" matcher when printed (a fuzzer find:
+// it was taken for the implied matcher of the empty name).
+TEST(RoundTripTest, EmptyNameMatcherWithoutMetricNameIsKept) {
+  absl::StatusOr<ExprPtr> e = ParseExpr(R"({__name__=~"a|b", __name__=""})");
+  ASSERT_TRUE(e.ok()) << e.status();
+  const std::string printed = Print(**e);
+  absl::StatusOr<ExprPtr> again = ParseExpr(printed);
+  ASSERT_TRUE(again.ok()) << printed;
+  EXPECT_EQ(DumpAst(**again), DumpAst(**e)) << printed;
+}
+
 }  // namespace argus::promql::parser
